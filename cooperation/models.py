@@ -1,0 +1,357 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.business_id import validate_business_id
+
+#: From this headcount on a customer counts as a large company (EU size class).
+LARGE_COMPANY_HEADCOUNT = 250
+
+
+class Language(models.TextChoices):
+    FINNISH = "fi", _("Finnish")
+    SWEDISH = "sv", _("Swedish")
+    ENGLISH = "en", _("English")
+
+
+class Segment(models.TextChoices):
+    LARGE = "large", _("Large company")
+    SME = "sme", _("SME")
+
+
+def segment_for_headcount(headcount: int | None) -> str:
+    return Segment.LARGE if (headcount or 0) >= LARGE_COMPANY_HEADCOUNT else Segment.SME
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class CorporateCustomer(TimeStamped):
+    business_id = models.CharField(_("business ID"), max_length=9, unique=True, validators=[validate_business_id])
+    name = models.CharField(_("name"), max_length=200)
+    headcount = models.PositiveIntegerField(_("headcount"), default=0)
+    segment = models.CharField(_("segment"), max_length=5, choices=Segment.choices, editable=False)
+    segment_override = models.CharField(
+        _("segment override"),
+        max_length=5,
+        choices=Segment.choices,
+        blank=True,
+        help_text=_("Leave empty to derive the segment from the headcount."),
+    )
+    industry = models.CharField(_("industry"), max_length=120, blank=True)
+    account_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account manager"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="portfolio",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("corporate customer")
+        verbose_name_plural = _("corporate customers")
+        indexes = [models.Index(fields=["account_manager", "name"]), models.Index(fields=["segment"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.business_id})"
+
+    def save(self, *args, **kwargs):
+        # Invariant: the stored segment is the override if one is set, else derived.
+        self.segment = self.segment_override or segment_for_headcount(self.headcount)
+        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "segment"}
+        super().save(*args, **kwargs)
+
+
+class Contact(TimeStamped):
+    class ContactRole(models.TextChoices):
+        DECISION_MAKER = "decision-maker", _("Decision-maker")
+        SUPERVISOR = "supervisor", _("Supervisor")
+        HR = "hr", _("HR")
+        OTHER = "other", _("Other")
+
+    customer = models.ForeignKey(CorporateCustomer, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=20, choices=ContactRole.choices)
+    title = models.CharField(_("title"), max_length=120, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.FINNISH)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact",
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["customer", "name"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+
+class Employee(TimeStamped):
+    """A customer's employee: the provider's "private customer", known from the roster or visits."""
+
+    customer = models.ForeignKey(CorporateCustomer, on_delete=models.CASCADE, related_name="employees")
+    external_id = models.CharField(_("external ID"), max_length=64)
+    email = models.EmailField(_("email"), blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.FINNISH)
+    employed_from = models.DateField(_("employed from"), null=True, blank=True)
+    employed_until = models.DateField(_("employed until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["customer", "external_id"]
+        verbose_name = _("employee")
+        verbose_name_plural = _("employees")
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "external_id"], name="employee_unique_per_customer"),
+            models.CheckConstraint(
+                condition=Q(employed_until__isnull=True)
+                | Q(employed_from__isnull=True)
+                | Q(employed_until__gte=F("employed_from")),
+                name="employee_employment_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.external_id} @ {self.customer.business_id}"
+
+
+class SickLeave(TimeStamped):
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="sick_leaves")
+    # Denormalised from the employee so per-customer indicators need no join.
+    customer = models.ForeignKey(CorporateCustomer, on_delete=models.CASCADE, related_name="sick_leaves")
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+
+    class Meta:
+        ordering = ["employee", "start"]
+        verbose_name = _("sick leave")
+        verbose_name_plural = _("sick leaves")
+        indexes = [models.Index(fields=["customer", "start", "end"])]
+        constraints = [models.CheckConstraint(condition=Q(end__gte=F("start")), name="sick_leave_dates_in_order")]
+
+    def __str__(self) -> str:
+        return f"{self.employee.external_id}: {self.start} – {self.end}"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+class Theme(models.TextChoices):
+    EMPLOYEE_WELLBEING = "employee-wellbeing", _("Employee well-being")
+    PERSONNEL_COMPETENCE = "personnel-competence", _("Personnel competence")
+    PERSONNEL_MANAGEMENT = "personnel-management", _("Personnel management")
+
+
+class Phase(models.TextChoices):
+    ORIENTATION = "orientation", _("Orientation")
+    IDENTIFICATION = "identification", _("Discussion and identification")
+    PLANNING = "planning", _("Planning and agreement")
+    AGREED = "agreed", _("Agreed")
+    FOLLOW_UP = "follow-up", _("Follow-up")
+    CLOSED = "closed", _("Closed")
+
+
+#: The only way forward: each phase to the next, none skipped.
+PHASE_ORDER = [Phase.ORIENTATION, Phase.IDENTIFICATION, Phase.PLANNING, Phase.AGREED, Phase.FOLLOW_UP, Phase.CLOSED]
+
+
+class ResponsibilityAgreement(TimeStamped):
+    """The responsibility-goal agreement worked out with a customer in three phases, then
+    followed up in steering-group meetings."""
+
+    customer = models.ForeignKey(CorporateCustomer, on_delete=models.CASCADE, related_name="agreements")
+    title = models.CharField(_("title"), max_length=200)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices, default=Phase.ORIENTATION)
+    # 1. Orientation: the customer's own responsibility themes and goals.
+    customer_responsibility_goals = models.TextField(_("customer's responsibility themes and goals"), blank=True)
+    themes = models.JSONField(_("themes"), default=list, blank=True)
+    # 2. Discussion and identification: which themes concern personnel well-being and work ability.
+    identified_themes = models.JSONField(_("identified themes"), default=list, blank=True)
+    identification_notes = models.TextField(_("identification notes"), blank=True)
+    # 3. Planning and agreement.
+    support_actions = models.TextField(_("agreed support actions"), blank=True)
+    agreed_at = models.DateTimeField(_("agreed at"), null=True, blank=True)
+    agreed_by_provider = models.CharField(_("agreed by (provider)"), max_length=200, blank=True)
+    agreed_by_customer = models.CharField(_("agreed by (customer)"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["customer", "-period_start"]
+        verbose_name = _("responsibility agreement")
+        verbose_name_plural = _("responsibility agreements")
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="agreement_period_in_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.customer.name})"
+
+    @property
+    def next_phase(self) -> str | None:
+        index = PHASE_ORDER.index(self.phase)
+        return PHASE_ORDER[index + 1] if index + 1 < len(PHASE_ORDER) else None
+
+
+class PhaseTransition(models.Model):
+    """Every step of an agreement, kept with who and when: people change on both sides."""
+
+    agreement = models.ForeignKey(ResponsibilityAgreement, on_delete=models.CASCADE, related_name="transitions")
+    from_phase = models.CharField(max_length=20, choices=Phase.choices)
+    to_phase = models.CharField(max_length=20, choices=Phase.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["agreement", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_phase} → {self.to_phase}"
+
+
+class Indicator(models.TextChoices):
+    HEALTH_PERCENTAGE = "health-percentage", _("Health percentage")
+    NPS_EMPLOYEES = "nps-employees", _("NPS of employees")
+    NPS_SUPERVISORS = "nps-supervisors", _("NPS of supervisors")
+    NPS_DECISION_MAKERS = "nps-decision-makers", _("NPS of decision-makers")
+    MANAGER_SATISFACTION = "manager-satisfaction", _("Manager satisfaction %")
+    SICK_LEAVE_DAYS = "sick-leave-days", _("Sick-leave days per person-year")
+    CUSTOM = "custom", _("Custom")
+
+
+#: Indicators where a smaller value is the better one.
+LOWER_IS_BETTER = frozenset({Indicator.SICK_LEAVE_DAYS})
+
+
+class Goal(TimeStamped):
+    agreement = models.ForeignKey(ResponsibilityAgreement, on_delete=models.CASCADE, related_name="goals")
+    theme = models.CharField(_("theme"), max_length=30, choices=Theme.choices)
+    indicator = models.CharField(_("indicator"), max_length=30, choices=Indicator.choices)
+    custom_indicator = models.CharField(_("custom indicator"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    baseline = models.DecimalField(_("baseline"), max_digits=12, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["agreement", "pk"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(indicator="custom") | ~Q(custom_indicator=""), name="goal_custom_indicator_named"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_label}: {self.target}"
+
+    @property
+    def indicator_label(self) -> str:
+        return self.custom_indicator if self.indicator == Indicator.CUSTOM else self.get_indicator_display()
+
+    def progress(self, current: Decimal | None) -> float | None:
+        """Share of the way from baseline to target reached by ``current``, in per cent."""
+        if current is None or self.baseline is None or self.target == self.baseline:
+            return None
+        return round(float((Decimal(current) - self.baseline) / (self.target - self.baseline) * 100), 1)
+
+
+class GoalChange(models.Model):
+    """A later change of a goal: what changed, by whom, when."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="changes")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    changes = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["goal", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.goal_id} changed {self.at:%Y-%m-%d}"
+
+
+class Measurement(TimeStamped):
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Entered by hand")
+        COMPUTED = "computed", _("Computed by the portal")
+        CUSTOMER = "customer", _("Reported by the customer")
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="measurements")
+    measured_on = models.DateField(_("measured on"))
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.MANUAL)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["goal", "measured_on"]
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+        constraints = [
+            # One computed snapshot per goal and date, so the monthly task can run again safely.
+            models.UniqueConstraint(
+                fields=["goal", "measured_on"], condition=Q(source="computed"), name="one_computed_measurement_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} on {self.measured_on}"
+
+
+class SteeringGroupMeeting(TimeStamped):
+    customer = models.ForeignKey(CorporateCustomer, on_delete=models.CASCADE, related_name="meetings")
+    agreement = models.ForeignKey(
+        ResponsibilityAgreement, on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings"
+    )
+    date = models.DateField(_("date"))
+    provider_participants = models.TextField(_("participants (provider)"), blank=True)
+    customer_participants = models.TextField(_("participants (customer)"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    decisions = models.TextField(_("decisions"), blank=True)
+
+    class Meta:
+        ordering = ["customer", "-date"]
+        verbose_name = _("steering-group meeting")
+        verbose_name_plural = _("steering-group meetings")
+
+    def __str__(self) -> str:
+        return f"{self.customer.name} {self.date}"
+
+
+class ActionItem(TimeStamped):
+    meeting = models.ForeignKey(SteeringGroupMeeting, on_delete=models.CASCADE, related_name="action_items")
+    description = models.TextField(_("description"))
+    owner = models.CharField(_("owner"), max_length=200)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "due_date", "pk"]
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+
+    def __str__(self) -> str:
+        return self.description[:60]

@@ -1,0 +1,14 @@
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+
+
+@shared_task
+def send_test_email(address: str) -> None:
+    """Lets operations check the whole path: broker, worker and mail server."""
+    send_mail(
+        subject="Occupational health portal: test message",
+        message=f"The Celery worker of {settings.PORTAL_BASE_URL} can send email.",
+        from_email=None,
+        recipient_list=[address],
+    )

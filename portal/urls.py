@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+api_v1 = [
+    path("", include("cooperation.api.urls")),
+    path("", include("surveys.api.urls")),
+]
+
+urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    # The patients' survey links live outside the language prefix: the link in the email
+    # must stay exactly PORTAL_BASE_URL/s/<token>/.
+    path("", include("surveys.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("portal.accounts.urls")),
+    path("", include("portal.urls_pages")),
+]

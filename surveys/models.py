@@ -1,0 +1,276 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cooperation.models import Contact, CorporateCustomer, Employee, Language, Segment
+
+
+class UnitType(models.TextChoices):
+    CARE = "care", _("Care unit")
+    EMERGENCY = "emergency", _("Emergency unit")
+    DIGITAL = "digital", _("Digital service")
+
+
+#: NPS targets seen in practice (DOMAIN.md): care units 70, emergency units 50.
+DEFAULT_NPS_TARGETS = {UnitType.CARE: 70, UnitType.EMERGENCY: 50}
+
+
+class Channel(models.TextChoices):
+    VISIT = "visit", _("Visit")
+    REMOTE = "remote", _("Remote appointment")
+    CHAT = "chat", _("Chat")
+    PHONE = "phone", _("Phone")
+
+
+class RespondentGroup(models.TextChoices):
+    PATIENT = "patient", _("Employees (patients)")
+    SUPERVISOR = "supervisor", _("Supervisors")
+    DECISION_MAKER = "decision-maker", _("Decision-makers")
+
+
+class Unit(models.Model):
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    type = models.CharField(_("type"), max_length=10, choices=UnitType.choices)
+    nps_target = models.SmallIntegerField(
+        _("NPS target"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-100), MaxValueValidator(100)],
+        help_text=_("Defaults to 70 for care units and 50 for emergency units."),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def save(self, *args, **kwargs):
+        if self.nps_target is None and self._state.adding:
+            self.nps_target = DEFAULT_NPS_TARGETS.get(self.type)
+        super().save(*args, **kwargs)
+
+
+class Practitioner(models.Model):
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="practitioners")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("practitioner")
+        verbose_name_plural = _("practitioners")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Service(models.Model):
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    collects_feedback = models.BooleanField(_("collects feedback"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Visit(models.Model):
+    external_id = models.CharField(_("external ID"), max_length=64, unique=True)
+    customer = models.ForeignKey(CorporateCustomer, on_delete=models.PROTECT, related_name="visits")
+    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="visits")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="visits")
+    practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="visits"
+    )
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, null=True, blank=True, related_name="visits")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    ended_at = models.DateTimeField(_("ended at"))
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-ended_at"]
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+
+    def __str__(self) -> str:
+        return self.external_id
+
+
+class NpsRound(models.Model):
+    """A round of NPS surveys to the customers' supervisors or decision-makers."""
+
+    respondent_group = models.CharField(
+        _("respondent group"),
+        max_length=20,
+        choices=[
+            (RespondentGroup.SUPERVISOR.value, RespondentGroup.SUPERVISOR.label),
+            (RespondentGroup.DECISION_MAKER.value, RespondentGroup.DECISION_MAKER.label),
+        ],
+    )
+    customers = models.ManyToManyField(CorporateCustomer, related_name="nps_rounds")
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("NPS round")
+        verbose_name_plural = _("NPS rounds")
+
+    def __str__(self) -> str:
+        return f"{self.get_respondent_group_display()} {self.started_at:%Y-%m-%d}"
+
+
+class InvitationStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    SKIPPED = "skipped", _("Skipped")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    ANSWERED = "answered", _("Answered")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")
+
+
+class SkipReason(models.TextChoices):
+    NO_FEEDBACK_SERVICE = "service-collects-no-feedback", _("The service collects no feedback")
+    OPTED_OUT = "opted-out", _("The person opted out of surveys")
+    NO_EMAIL = "no-email", _("No email address")
+    THROTTLED = "surveyed-recently", _("Surveyed recently")
+    TOO_OLD = "visit-too-old", _("The visit is too old for a valid link")
+
+
+class SurveyInvitation(models.Model):
+    """The outbox: one row per survey to send, written with the visit (or round) that causes it."""
+
+    respondent_group = models.CharField(max_length=20, choices=RespondentGroup.choices)
+    visit = models.OneToOneField(Visit, on_delete=models.CASCADE, null=True, blank=True, related_name="invitation")
+    nps_round = models.ForeignKey(NpsRound, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations")
+    contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    employee = models.ForeignKey(Employee, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    email = models.EmailField(blank=True)
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.FINNISH)
+    # Denormalised facts of the visit, so statistics never join through the chain.
+    customer = models.ForeignKey(CorporateCustomer, on_delete=models.CASCADE, related_name="+")
+    segment = models.CharField(max_length=5, choices=Segment.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    unit_type = models.CharField(max_length=10, choices=UnitType.choices, blank=True)
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    channel = models.CharField(max_length=10, choices=Channel.choices, blank=True)
+
+    status = models.CharField(max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.SCHEDULED)
+    skip_reason = models.CharField(max_length=40, choices=SkipReason.choices, blank=True)
+    scheduled_for = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    # A claim holds the row until lease_until; a worker that dies lets the lease run out.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("survey invitation")
+        verbose_name_plural = _("survey invitations")
+        indexes = [
+            # Exactly the dispatcher's query: due rows still waiting.
+            models.Index(
+                fields=["scheduled_for"], name="invitation_due", condition=Q(status__in=["scheduled", "sending"])
+            ),
+            models.Index(fields=["customer", "sent_at"], name="invitation_customer_sent"),
+            models.Index(fields=["sent_at"], name="invitation_sent"),
+            models.Index(fields=["email", "sent_at"], name="invitation_email_sent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.respondent_group} survey {self.pk} ({self.status})"
+
+
+class SendAttempt(models.Model):
+    """Written before a send and finished after it, so every send leaves a trace; an attempt
+    that was never finished (its worker died) is why a person may, rarely, get two emails."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        ERROR = "error", _("Error")
+        UNKNOWN = "unknown", _("Unknown: the worker stopped mid-send")
+
+    invitation = models.ForeignKey(SurveyInvitation, on_delete=models.CASCADE, related_name="send_attempts")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    error = models.TextField(blank=True)
+    worker = models.CharField(max_length=200, blank=True)
+    possible_duplicate = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["invitation", "started_at"]
+
+    def __str__(self) -> str:
+        return f"attempt {self.pk}: {self.outcome}"
+
+
+class SurveyOptOut(models.Model):
+    """An email address that asked for no more surveys."""
+
+    email = models.EmailField(unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("survey opt-out")
+        verbose_name_plural = _("survey opt-outs")
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class CopingAnswer(models.TextChoices):
+    YES = "yes", _("Yes")
+    PARTLY = "partly", _("Partly")
+    NO = "no", _("No")
+    NOT_APPLICABLE = "na", _("Not applicable")
+
+
+class Response(models.Model):
+    invitation = models.OneToOneField(SurveyInvitation, on_delete=models.CASCADE, related_name="response")
+    respondent_group = models.CharField(max_length=20, choices=RespondentGroup.choices)
+    score = models.PositiveSmallIntegerField(validators=[MaxValueValidator(10)])
+    coping = models.CharField(max_length=6, choices=CopingAnswer.choices, blank=True)
+    comment = models.TextField(blank=True)
+    language = models.CharField(max_length=2, choices=Language.choices)
+    answered_at = models.DateTimeField()
+    # Denormalised facts the statistics filter on.
+    customer = models.ForeignKey(CorporateCustomer, on_delete=models.CASCADE, related_name="+")
+    segment = models.CharField(max_length=5, choices=Segment.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    unit_type = models.CharField(max_length=10, choices=UnitType.choices, blank=True)
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    channel = models.CharField(max_length=10, choices=Channel.choices, blank=True)
+
+    class Meta:
+        ordering = ["-answered_at"]
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        constraints = [models.CheckConstraint(condition=Q(score__lte=10), name="response_score_0_10")]
+        indexes = [
+            models.Index(fields=["respondent_group", "answered_at"], name="response_group_time"),
+            models.Index(fields=["customer", "respondent_group", "answered_at"], name="response_customer_time"),
+            models.Index(fields=["unit", "respondent_group", "answered_at"], name="response_unit_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.respondent_group} {self.score}"
