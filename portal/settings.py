@@ -214,6 +214,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One schema name per choice set used under several field names.
+    "ENUM_NAME_OVERRIDES": {"ThemeEnum": "cooperation.models.Theme", "PhaseEnum": "cooperation.models.Phase"},
 }
 
 LOGGING = {
