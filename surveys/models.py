@@ -173,6 +173,8 @@ class SurveyInvitation(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     # A claim holds the row until lease_until; a worker that dies lets the lease run out.
     lease_until = models.DateTimeField(null=True, blank=True)
+    # Which pass holds the claim: the conditional UPDATE writes it, the pass reads its rows back.
+    lease_owner = models.CharField(max_length=32, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)

@@ -105,3 +105,32 @@ def wait_until(condition, *, timeout: float = 30.0, interval: float = 0.1, what:
             return result
         time.sleep(interval)
     raise TimeoutError(f"{what} did not happen within {timeout}s")
+
+
+@contextmanager
+def celery_beat(name: str = "beat", **env_overrides: str):
+    """Start ``celery beat`` (the configured scheduler, on the test database) in a child
+    process; it sends the periodic tasks of CELERY_BEAT_SCHEDULE to the configured broker."""
+    env = child_env(**env_overrides)
+    log_path = Path(settings.VAR_DIR) / f"beat-{name}-{os.getpid()}.log"
+    schedule_path = Path(settings.VAR_DIR) / f"beat-{name}-{os.getpid()}.schedule"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "portal", "beat", "--loglevel=DEBUG", "-s", str(schedule_path)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_for(lambda: "beat: Starting..." in log_path.read_text(), process, log_path, what="beat start")
+        process.log_path = log_path
+        yield process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

@@ -1,0 +1,78 @@
+from django.contrib import admin
+
+from surveys import models
+
+
+@admin.register(models.Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "type", "nps_target"]
+    list_filter = ["type"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(models.Practitioner)
+class PractitionerAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "unit"]
+    list_filter = ["unit"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(models.Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "collects_feedback"]
+    list_filter = ["collects_feedback"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(models.Visit)
+class VisitAdmin(admin.ModelAdmin):
+    list_display = ["external_id", "customer", "unit", "channel", "ended_at"]
+    list_filter = ["channel", "unit"]
+    search_fields = ["external_id"]
+    raw_id_fields = ["customer", "employee", "unit", "practitioner", "service"]
+    date_hierarchy = "ended_at"
+
+
+class SendAttemptInline(admin.TabularInline):
+    model = models.SendAttempt
+    extra = 0
+    can_delete = False
+    readonly_fields = ["started_at", "finished_at", "outcome", "error", "worker", "possible_duplicate"]
+
+
+@admin.register(models.SurveyInvitation)
+class SurveyInvitationAdmin(admin.ModelAdmin):
+    # No email addresses or tokens in the list: the admin is for following the outbox.
+    list_display = [
+        "pk",
+        "respondent_group",
+        "customer",
+        "status",
+        "skip_reason",
+        "scheduled_for",
+        "sent_at",
+        "attempts",
+    ]
+    list_filter = ["status", "respondent_group", "skip_reason"]
+    raw_id_fields = ["visit", "nps_round", "contact", "employee", "customer", "unit", "practitioner", "service"]
+    exclude = ["token_hash"]
+    inlines = [SendAttemptInline]
+
+
+@admin.register(models.NpsRound)
+class NpsRoundAdmin(admin.ModelAdmin):
+    list_display = ["pk", "respondent_group", "started_by", "started_at"]
+    filter_horizontal = ["customers"]
+
+
+@admin.register(models.SurveyOptOut)
+class SurveyOptOutAdmin(admin.ModelAdmin):
+    list_display = ["email", "created_at"]
+    search_fields = ["email"]
+
+
+@admin.register(models.Response)
+class ResponseAdmin(admin.ModelAdmin):
+    list_display = ["pk", "respondent_group", "score", "coping", "customer", "unit", "answered_at"]
+    list_filter = ["respondent_group", "unit_type", "channel"]
+    raw_id_fields = ["invitation", "customer", "unit", "practitioner", "service"]

@@ -1,0 +1,136 @@
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from cooperation.access import customer_scope
+from cooperation.models import CorporateCustomer
+from surveys import selectors, services
+from surveys.api.permissions import MasterDataAccess, NpsRoundAccess, VisitAccess
+from surveys.api.serializers import (
+    MAX_VISITS_PER_REQUEST,
+    NpsRoundSerializer,
+    PractitionerSerializer,
+    ServiceSerializer,
+    UnitSerializer,
+    VisitInSerializer,
+    VisitOutSerializer,
+)
+from surveys.models import Practitioner, Service, Unit
+
+
+class MasterDataViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    permission_classes = [IsAuthenticated, MasterDataAccess]
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"
+    filterset_fields = ["code"]
+
+
+class UnitViewSet(MasterDataViewSet):
+    queryset = Unit.objects.all()
+    serializer_class = UnitSerializer
+    filterset_fields = ["code", "type"]
+
+
+class PractitionerViewSet(MasterDataViewSet):
+    queryset = Practitioner.objects.select_related("unit")
+    serializer_class = PractitionerSerializer
+    filterset_fields = ["code", "unit__code"]
+
+
+class ServiceViewSet(MasterDataViewSet):
+    queryset = Service.objects.all()
+    serializer_class = ServiceSerializer
+    filterset_fields = ["code", "collects_feedback"]
+
+
+VISIT_BODY = PolymorphicProxySerializer(
+    component_name="VisitOrVisitList",
+    serializers=[VisitInSerializer, VisitInSerializer(many=True)],
+    resource_type_field_name=None,
+)
+VISIT_ANSWER = PolymorphicProxySerializer(
+    component_name="VisitAnswer",
+    serializers=[VisitOutSerializer, VisitOutSerializer(many=True)],
+    resource_type_field_name=None,
+)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(summary="A visit and its survey", responses=VisitOutSerializer),
+    create=extend_schema(
+        summary="Record one visit or a list of up to 1,000 (atomic, idempotent on external_id)",
+        request=VISIT_BODY,
+        responses={
+            201: OpenApiResponse(VISIT_ANSWER, description="At least one new visit; one result per item, in order."),
+            200: OpenApiResponse(VISIT_ANSWER, description="All visits were known already."),
+            400: OpenApiResponse(description='{"field": [...]} or, for a list, {"errors": {"<index>": {...}}}'),
+        },
+    ),
+)
+class VisitViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsAuthenticated, VisitAccess]
+    serializer_class = VisitOutSerializer
+    queryset = selectors.visit_list()
+    lookup_field = "external_id"
+    lookup_value_regex = "[^/]+"
+
+    def create(self, request, *args, **kwargs):
+        many = isinstance(request.data, list)
+        items = request.data if many else [request.data]
+        if many and not 1 <= len(items) <= MAX_VISITS_PER_REQUEST:
+            message = _("Send from 1 to %(max)s visits in a list.") % {"max": MAX_VISITS_PER_REQUEST}
+            return Response({"non_field_errors": [message]}, status=status.HTTP_400_BAD_REQUEST)
+        validated, errors = [], {}
+        for index, item in enumerate(items):
+            serializer = VisitInSerializer(data=item)
+            if serializer.is_valid():
+                validated.append(serializer.validated_data)
+            else:
+                errors[index] = serializer.errors
+        if not errors:
+            try:
+                results = services.visits_record(items=validated)
+            except services.VisitErrors as exc:
+                errors = exc.errors
+        if errors:
+            body = {"errors": {str(i): e for i, e in sorted(errors.items())}} if many else errors[0]
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        out = VisitOutSerializer([r.visit for r in results], many=True, context={"now": timezone.now()}).data
+        answer_status = status.HTTP_201_CREATED if any(r.created for r in results) else status.HTTP_200_OK
+        return Response(out if many else out[0], status=answer_status)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="NPS rounds for supervisors or decision-makers"),
+    create=extend_schema(summary="Start an NPS round for chosen customers"),
+)
+class NpsRoundViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    permission_classes = [IsAuthenticated, NpsRoundAccess]
+    serializer_class = NpsRoundSerializer
+
+    def get_queryset(self):
+        return selectors.nps_round_list(customer_filter=customer_scope(self.request.user, prefix="customers__"))
+
+    def get_serializer(self, *args, **kwargs):
+        if getattr(self, "swagger_fake_view", False):
+            return super().get_serializer(*args, **kwargs)
+        customers = CorporateCustomer.objects.filter(customer_scope(self.request.user))
+        return super().get_serializer(*args, customers=customers, **kwargs)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.nps_round_start(
+            started_by=self.request.user,
+            respondent_group=serializer.validated_data["respondent_group"],
+            customers=serializer.validated_data["customers"],
+        )

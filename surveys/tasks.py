@@ -1,0 +1,15 @@
+from celery import shared_task
+from django.conf import settings
+
+from surveys import services
+
+
+# A dispatch that waited longer than two intervals in the queue is pointless: beat has queued
+# a newer one. The work itself is in the database, so a dropped task loses nothing.
+@shared_task(expires=2 * settings.SURVEY_DISPATCH_INTERVAL_SECONDS)
+def dispatch_due_surveys() -> dict:
+    """Beat runs this every SURVEY_DISPATCH_INTERVAL_SECONDS: one dispatch pass."""
+    # Bounded, so a big backlog is shared with the next beats (and other workers) instead of
+    # one task running for hours.
+    result = services.surveys_dispatch_due(max_seconds=10 * settings.SURVEY_DISPATCH_INTERVAL_SECONDS)
+    return vars(result)

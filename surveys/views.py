@@ -1,0 +1,126 @@
+"""The public survey pages (no login) and the account managers' NPS rounds page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+from rest_framework.throttling import SimpleRateThrottle
+
+from cooperation.access import customer_scope, may_write_customers
+from cooperation.models import CorporateCustomer
+from surveys import selectors, services
+from surveys.emails import invitation_id_from_unsubscribe, provider_name
+from surveys.forms import AnswerForm, NpsRoundForm
+from surveys.models import InvitationStatus, RespondentGroup, SurveyInvitation
+
+PAGE_LANGUAGES = ("fi", "sv", "en")
+
+
+class AnswerPageThrottle(SimpleRateThrottle):
+    """Per client address, on the shared cache (Redis when REDIS_URL is set): guessing tokens
+    or hammering the page from one address soon gets 429."""
+
+    scope = "survey_answer"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def _throttled(request) -> bool:
+    return not AnswerPageThrottle().allow_request(request, None)
+
+
+def _language(request, default: str) -> str:
+    asked = request.GET.get("lang")
+    if asked in PAGE_LANGUAGES:
+        return asked
+    return default if default in PAGE_LANGUAGES else "fi"
+
+
+def _public(request, template: str, context: dict, *, language: str, status: int = 200):
+    with translation.override(language):
+        context = {**context, "page_language": language, "page_languages": PAGE_LANGUAGES}
+        response = render(request, template, context, status=status)
+    response["Content-Language"] = language
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _not_found(request):
+    return _public(request, "surveys/not_found.html", {}, language=_language(request, "fi"), status=404)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def answer(request, token: str):
+    if _throttled(request):
+        return _public(request, "surveys/throttled.html", {}, language=_language(request, "fi"), status=429)
+    invitation = selectors.invitation_for_token(services.token_hash(token))
+    if invitation is None:
+        return _not_found(request)
+    language = _language(request, invitation.language)
+    context = {
+        "invitation": invitation,
+        "unit": invitation.unit.name if invitation.unit_id else "",
+        "visit_date": invitation.visit.ended_at if invitation.visit_id else None,
+        "provider": provider_name(),
+        "is_patient": invitation.respondent_group == RespondentGroup.PATIENT,
+    }
+    if invitation.status == InvitationStatus.ANSWERED:
+        return _public(request, "surveys/thanks.html", context, language=language)
+    with translation.override(language):
+        form = AnswerForm(request.POST or None, with_coping=context["is_patient"])
+        if request.method == "POST" and form.is_valid():
+            services.response_record(
+                invitation=invitation,
+                score=form.cleaned_data["score"],
+                coping=form.cleaned_data.get("coping", ""),
+                comment=form.cleaned_data["comment"].strip(),
+                language=language,
+            )
+            # A second submit of the same link lands here too and changes nothing.
+            return redirect(f"{request.path}?lang={language}")
+        return _public(request, "surveys/answer.html", {**context, "form": form}, language=language)
+
+
+@csrf_exempt  # RFC 8058 one-click unsubscribe: mail clients POST without a form token.
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, signed: str):
+    if _throttled(request):
+        return _public(request, "surveys/throttled.html", {}, language=_language(request, "fi"), status=429)
+    invitation_id = invitation_id_from_unsubscribe(signed)
+    invitation = SurveyInvitation.objects.filter(pk=invitation_id).only("email", "language").first()
+    if invitation is None or not invitation.email:
+        return _not_found(request)
+    services.opt_out_record(email=invitation.email)
+    return _public(request, "surveys/unsubscribed.html", {}, language=_language(request, invitation.language))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def nps_rounds(request):
+    """Account managers (their portfolio) and admins start NPS rounds for supervisors or
+    decision-makers and follow what was sent."""
+    scope = customer_scope(request.user)
+    if scope is None or not may_write_customers(request.user):
+        raise PermissionDenied
+    customers = CorporateCustomer.objects.filter(scope).order_by("name")
+    form = NpsRoundForm(request.POST or None, customers=customers)
+    if request.method == "POST" and form.is_valid():
+        services.nps_round_start(
+            started_by=request.user,
+            respondent_group=form.cleaned_data["respondent_group"],
+            customers=list(form.cleaned_data["customers"]),
+        )
+        messages.success(request, _("The round was started: the surveys go out within a few minutes."))
+        return redirect("surveys:nps-rounds")
+    rounds = list(selectors.nps_round_list(customer_filter=customer_scope(request.user, prefix="customers__"))[:50])
+    for nps_round in rounds:
+        nps_round.counts = selectors.nps_round_invitation_counts(nps_round)
+    return render(request, "surveys/nps_rounds.html", {"form": form, "rounds": rounds})

@@ -1,0 +1,186 @@
+"""The email, its link and the answer page, dispatched in-process (`dispatch_due_surveys`)."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from surveys.models import Response, SurveyInvitation
+from tests.cooperation.factories import ContactFactory
+from tests.surveys.factories import InvitationFactory, UnitFactory, visit_payload
+
+pytestmark = pytest.mark.django_db
+
+QUESTION = {
+    "fi": "Kuinka todennäköisesti suosittelisit",
+    "sv": "Hur sannolikt är det att du skulle rekommendera",
+    "en": "How likely is it that you would recommend",
+}
+THANKS = {"fi": "Kiitos vastauksestasi", "sv": "Tack för ditt svar", "en": "Thank you for your answer"}
+
+
+def dispatch() -> None:
+    call_command("dispatch_due_surveys", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def link_path(message) -> str:
+    return re.search(r"https?://[^/\s]+(/s/[A-Za-z0-9_-]+/)", message.body).group(1)
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_the_link_in_the_email_records_one_answer_in_the_patients_language(client, language):
+    invitation = InvitationFactory(language=language, unit=UnitFactory(name="Kamppi care"))
+    dispatch()
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [invitation.email]
+    assert "Kamppi care" in message.body
+    html = message.alternatives[0][0]
+    path = link_path(message)
+    assert path in html
+    assert message.extra_headers["List-Unsubscribe"].startswith("<http")
+
+    page = client.get(path)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert QUESTION[language] in text
+    assert "Kamppi care" in text
+    assert invitation.email not in text
+    assert 'href="?lang=sv"' in text  # the language switch
+
+    answer = client.post(path, {"score": 9, "coping": "partly", "comment": "Quick and kind."}, follow=True)
+    assert THANKS[language] in answer.content.decode()
+    again = client.post(path, {"score": 0, "coping": "no"}, follow=True)
+    assert again.status_code == 200 and THANKS[language] in again.content.decode()
+
+    response = Response.objects.get()
+    assert (response.score, response.coping, response.comment, response.language) == (
+        9,
+        "partly",
+        "Quick and kind.",
+        language,
+    )
+    assert response.unit == invitation.unit and response.customer == invitation.customer
+    assert SurveyInvitation.objects.get().status == "answered"
+
+
+def test_the_language_switch_changes_the_page_language(client):
+    InvitationFactory(language="fi")
+    dispatch()
+    page = client.get(link_path(mail.outbox[0]) + "?lang=en")
+    assert QUESTION["en"] in page.content.decode()
+
+
+def test_an_answer_needs_a_score_and_the_coping_answer(client):
+    InvitationFactory(language="en")
+    dispatch()
+    page = client.post(link_path(mail.outbox[0]), {"comment": "hm"})
+    assert page.status_code == 200
+    assert Response.objects.count() == 0
+
+
+@pytest.mark.parametrize("case", ["unknown", "tampered", "expired", "not-sent"])
+def test_a_bad_link_gets_the_same_friendly_not_found_page(client, case):
+    invitation = InvitationFactory()
+    dispatch()
+    path = link_path(mail.outbox[0])
+    if case == "unknown":
+        path = "/s/" + "x" * 32 + "/"
+    elif case == "tampered":
+        path = path[:-3] + ("A" if path[-3] != "A" else "B") + path[-2:]
+    elif case == "expired":
+        SurveyInvitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    elif case == "not-sent":
+        SurveyInvitation.objects.filter(pk=invitation.pk).update(status="scheduled")
+    page = client.get(path)
+    assert page.status_code == 404
+    assert "cannot be found" in page.content.decode() or "löydy" in page.content.decode()
+    assert client.post(path, {"score": 5, "coping": "no"}).status_code == 404
+    assert Response.objects.count() == 0
+
+
+def test_the_answer_page_is_throttled_per_address(client, settings):
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import SimpleRateThrottle
+
+    rates = {**api_settings.DEFAULT_THROTTLE_RATES, "survey_answer": "3/min"}
+    SimpleRateThrottle.THROTTLE_RATES, saved = rates, SimpleRateThrottle.THROTTLE_RATES
+    try:
+        codes = [client.get(f"/s/guess-{i}/").status_code for i in range(5)]
+    finally:
+        SimpleRateThrottle.THROTTLE_RATES = saved
+    assert codes == [404, 404, 404, 429, 429]
+
+
+def test_the_public_page_has_no_staff_navigation(client):
+    InvitationFactory()
+    dispatch()
+    text = client.get(link_path(mail.outbox[0])).content.decode()
+    assert "/logout" not in text and "Sign out" not in text
+    assert "portal/portal.css" in text
+
+
+def test_unsubscribing_stops_later_surveys(client, users, api_as, customer):
+    unit = UnitFactory(code="U1")
+    epr = api_as(users["integration"])
+    first = visit_payload(customer, unit, n=1, ended_at=(timezone.now() - dt.timedelta(hours=3)).isoformat())
+    second = visit_payload(customer, unit, n=2, ended_at=(timezone.now() - dt.timedelta(hours=3)).isoformat())
+    epr.post("/api/v1/visits/", [first, second], format="json")
+    InvitationFactory(email="patient1@example.com")  # also waiting for the same person
+    mail.outbox.clear()
+    call_command("dispatch_due_surveys", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    message = next(m for m in mail.outbox if m.to == ["patient1@example.com"])
+    unsubscribe = re.search(r"https?://[^/\s]+(/s/unsubscribe/\S+/)", message.body).group(1)
+    assert message.extra_headers["List-Unsubscribe"] == f"<http://localhost:8000{unsubscribe}>"
+
+    assert client.get(unsubscribe).status_code == 200
+    later = visit_payload(customer, unit, n=3, patient={"external_id": "p-1", "email": "patient1@example.com"})
+    answer = epr.post("/api/v1/visits/", later, format="json")
+    assert answer.json()["survey"] == {"status": "skipped", "scheduled_for": None, "skip_reason": "opted-out"}
+    mail.outbox.clear()
+    SurveyInvitation.objects.filter(visit__external_id="v-3").update(status="scheduled", scheduled_for=timezone.now())
+    dispatch()
+    assert not [m for m in mail.outbox if m.to == ["patient1@example.com"]]
+    assert client.get("/s/unsubscribe/forged:abc/").status_code == 404
+
+
+def test_an_nps_round_reaches_the_contacts_of_the_group_without_the_coping_question(client, users, api_as, customer):
+    boss = ContactFactory(customer=customer, role="supervisor", email="boss@customer.example", language="sv")
+    ContactFactory(customer=customer, role="decision-maker", email="ceo@customer.example")
+    answer = api_as(users["account-manager"]).post(
+        "/api/v1/nps-rounds/", {"respondent_group": "supervisor", "customers": [customer.business_id]}, format="json"
+    )
+    assert answer.status_code == 201, answer.json()
+    dispatch()
+    assert [m.to for m in mail.outbox] == [[boss.email]]
+    path = link_path(mail.outbox[0])
+    page = client.get(path).content.decode()
+    assert "coping" not in page and "klarar" not in page
+    client.post(path, {"score": 10})
+    response = Response.objects.get()
+    assert (response.respondent_group, response.score, response.coping) == ("supervisor", 10, "")
+    assert response.customer == customer
+
+
+def test_an_account_manager_cannot_start_a_round_for_another_portfolio(users, api_as, other_customer):
+    answer = api_as(users["account-manager"]).post(
+        "/api/v1/nps-rounds/",
+        {"respondent_group": "supervisor", "customers": [other_customer.business_id]},
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert "customers" in answer.json()
+
+
+def test_the_rounds_page_starts_a_round(client, users, customer):
+    ContactFactory(customer=customer, role="decision-maker", email="ceo@customer.example")
+    client.force_login(users["account-manager"])
+    page = client.get("/surveys/rounds/")
+    assert page.status_code == 200 and customer.name in page.content.decode()
+    client.post("/surveys/rounds/", {"respondent_group": "decision-maker", "customers": [customer.pk]})
+    assert SurveyInvitation.objects.filter(respondent_group="decision-maker", email="ceo@customer.example").exists()
+    client.force_login(users["quality"])
+    assert client.get("/surveys/rounds/").status_code == 403
