@@ -216,15 +216,19 @@ class ResponsibilityAgreement(TimeStamped):
 class PhaseTransition(models.Model):
     """Every step of an agreement, kept with who and when: people change on both sides."""
 
-    agreement = models.ForeignKey(ResponsibilityAgreement, on_delete=models.CASCADE, related_name="transitions")
-    from_phase = models.CharField(max_length=20, choices=Phase.choices)
-    to_phase = models.CharField(max_length=20, choices=Phase.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.TextField(blank=True)
+    agreement = models.ForeignKey(
+        ResponsibilityAgreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_phase = models.CharField(_("from phase"), max_length=20, choices=Phase.choices)
+    to_phase = models.CharField(_("to phase"), max_length=20, choices=Phase.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
 
     class Meta:
         ordering = ["agreement", "at", "pk"]
+        verbose_name = _("phase transition")
+        verbose_name_plural = _("phase transitions")
 
     def __str__(self) -> str:
         return f"{self.from_phase} → {self.to_phase}"
@@ -281,13 +285,16 @@ class Goal(TimeStamped):
 class GoalChange(models.Model):
     """A later change of a goal: what changed, by whom, when."""
 
-    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="changes")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    changes = models.JSONField(default=dict)
+    goal = models.ForeignKey(Goal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="changes")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    # {field: {"before": …, "after": …}} with JSON-safe values (decimals and dates as strings).
+    changes = models.JSONField(_("changes"), default=dict)
 
     class Meta:
         ordering = ["goal", "at", "pk"]
+        verbose_name = _("goal change")
+        verbose_name_plural = _("goal changes")
 
     def __str__(self) -> str:
         return f"{self.goal_id} changed {self.at:%Y-%m-%d}"

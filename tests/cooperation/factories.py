@@ -28,7 +28,7 @@ class UserFactory(DjangoModelFactory):
     email = factory.Sequence(lambda n: f"user{n}@example.com")
     full_name = factory.Faker("name")
     role = "account-manager"
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+    password = factory.django.Password("correct horse battery")
 
 
 class CustomerFactory(DjangoModelFactory):
@@ -104,3 +104,22 @@ class MeetingFactory(DjangoModelFactory):
     customer = factory.SubFactory(CustomerFactory)
     date = factory.LazyFunction(lambda: dt.date(2026, 3, random.randint(1, 28)))
     minutes = "Reviewed the indicators."
+
+
+class MeasurementFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Measurement
+
+    goal = factory.SubFactory(GoalFactory)
+    measured_on = dt.date(2026, 6, 30)
+    value = 82
+
+
+class ActionItemFactory(DjangoModelFactory):
+    class Meta:
+        model = models.ActionItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    description = "Train supervisors in the early-support model"
+    owner = "HR manager"
+    due_date = dt.date(2026, 6, 1)

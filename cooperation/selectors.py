@@ -1,0 +1,244 @@
+"""Reads of the cooperation domain, always scoped to what the user may see
+(``cooperation.access.customer_scope``): an object outside the scope is simply not there."""
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from cooperation.access import Role, customer_scope, is_admin, may_write_customers, may_write_roster
+from cooperation.models import (
+    ActionItem,
+    Contact,
+    CorporateCustomer,
+    Employee,
+    Goal,
+    Measurement,
+    PhaseTransition,
+    ResponsibilityAgreement,
+    SickLeave,
+    SteeringGroupMeeting,
+)
+
+
+def _scoped(queryset: QuerySet, scope: Q | None) -> QuerySet:
+    return queryset.none() if scope is None else queryset.filter(scope)
+
+
+def roster_scope(user, *, prefix: str = "") -> Q | None:
+    """Customers whose employees and sick leaves the user may see: the integration (the
+    patient-record system) sends rosters of every customer; customer roles see no roster."""
+    if not may_write_roster(user):
+        return None
+    if user.role == Role.INTEGRATION and not is_admin(user):
+        return Q()
+    return customer_scope(user, prefix=prefix)
+
+
+def write_scope(user, *, prefix: str = "") -> Q | None:
+    """Customers whose cooperation data the user may change: admin all, an account manager
+    their own portfolio; customer roles read only."""
+    if not may_write_customers(user):
+        return None
+    return customer_scope(user, prefix=prefix)
+
+
+# --- Customers ---------------------------------------------------------------------------------
+
+
+def customer_list(*, user, search: str | None = None) -> QuerySet[CorporateCustomer]:
+    """Customers the user may read, optionally matching ``search`` in the name or business ID."""
+    customers = _scoped(CorporateCustomer.objects.select_related("account_manager"), customer_scope(user))
+    return customers_matching(customers, search) if search else customers
+
+
+def customers_matching(customers: QuerySet[CorporateCustomer], search: str) -> QuerySet[CorporateCustomer]:
+    search = search.strip()
+    return customers.filter(Q(name__icontains=search) | Q(business_id__startswith=search))
+
+
+def customer_choices(*, user, scope=None) -> QuerySet[CorporateCustomer]:
+    """Customers a request body may name: those of ``scope(user)`` (default: readable ones)."""
+    return _scoped(CorporateCustomer.objects.all(), (scope or customer_scope)(user))
+
+
+def customer_get(*, user, business_id: str) -> CorporateCustomer:
+    """The customer, or 404 when it does not exist or lies outside what the user may read."""
+    return get_object_or_404(customer_list(user=user), business_id=business_id)
+
+
+def contact_list(*, user) -> QuerySet[Contact]:
+    return _scoped(Contact.objects.select_related("customer"), customer_scope(user, prefix="customer__"))
+
+
+# --- Roster ------------------------------------------------------------------------------------
+
+
+def employee_list(*, user) -> QuerySet[Employee]:
+    return _scoped(Employee.objects.select_related("customer"), roster_scope(user, prefix="customer__"))
+
+
+def sick_leave_list(*, user) -> QuerySet[SickLeave]:
+    return _scoped(SickLeave.objects.select_related("customer", "employee"), roster_scope(user, prefix="customer__"))
+
+
+# --- Agreements, goals, measurements -------------------------------------------------------------
+
+
+def agreement_list(*, user) -> QuerySet[ResponsibilityAgreement]:
+    return _scoped(
+        ResponsibilityAgreement.objects.select_related("customer").prefetch_related("goals"),
+        customer_scope(user, prefix="customer__"),
+    )
+
+
+def agreement_get(*, user, pk: int) -> ResponsibilityAgreement:
+    return get_object_or_404(agreement_list(user=user), pk=pk)
+
+
+def agreement_transitions(*, agreement: ResponsibilityAgreement) -> QuerySet[PhaseTransition]:
+    return agreement.transitions.select_related("by").order_by("at", "pk")
+
+
+def agreement_choices(*, user) -> QuerySet[ResponsibilityAgreement]:
+    """Agreements a request body may name: those the user may change."""
+    return _scoped(ResponsibilityAgreement.objects.all(), write_scope(user, prefix="customer__"))
+
+
+def goal_list(*, user) -> QuerySet[Goal]:
+    return _scoped(
+        Goal.objects.select_related("agreement__customer").prefetch_related("changes__by"),
+        customer_scope(user, prefix="agreement__customer__"),
+    )
+
+
+def goal_get(*, user, pk: int) -> Goal:
+    return get_object_or_404(goal_list(user=user), pk=pk)
+
+
+def goal_choices(*, user) -> QuerySet[Goal]:
+    """Goals a request body may name: those the user may change."""
+    return _scoped(Goal.objects.select_related("agreement"), write_scope(user, prefix="agreement__customer__"))
+
+
+def measurement_list(*, user) -> QuerySet[Measurement]:
+    return _scoped(
+        Measurement.objects.select_related("goal__agreement__customer"),
+        customer_scope(user, prefix="goal__agreement__customer__"),
+    )
+
+
+# --- Steering-group meetings ---------------------------------------------------------------------
+
+
+def meeting_list(*, user) -> QuerySet[SteeringGroupMeeting]:
+    return _scoped(
+        SteeringGroupMeeting.objects.select_related("customer", "agreement").prefetch_related("action_items"),
+        customer_scope(user, prefix="customer__"),
+    )
+
+
+def meeting_get(*, user, pk: int) -> SteeringGroupMeeting:
+    return get_object_or_404(meeting_list(user=user), pk=pk)
+
+
+def action_item_list(*, user) -> QuerySet[ActionItem]:
+    return _scoped(
+        ActionItem.objects.select_related("meeting__customer"), customer_scope(user, prefix="meeting__customer__")
+    )
+
+
+# --- Indicators (health percentage) ---
+import calendar  # noqa: E402
+import datetime as dt  # noqa: E402
+from decimal import ROUND_HALF_UP, Decimal  # noqa: E402
+
+from django.db.models import (  # noqa: E402
+    Count,
+    DateField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest, Least  # noqa: E402
+
+# Health percentage (DOMAIN.md "Indicators"): of the customer's employees employed at any time in
+# the window, those with no sick-leave day inside it; counted in the database in one pass.
+
+
+def health_window(*, months: int, end: dt.date) -> tuple[dt.date, dt.date]:
+    """API.md: whole days from (end + 1 day) − months calendar months to end, both inclusive."""
+    after = end + dt.timedelta(days=1)
+    month = after.year * 12 + after.month - 1 - months
+    year, month = divmod(month, 12)
+    day = min(after.day, calendar.monthrange(year, month + 1)[1])
+    return dt.date(year, month + 1, day), end
+
+
+def _days_between(first, last) -> ExpressionWrapper:
+    return ExpressionWrapper(last - first, output_field=DurationField())
+
+
+def _whole_days(value) -> int:
+    if value is None:
+        return 0
+    return value.days if isinstance(value, dt.timedelta) else int(value)
+
+
+def health_percentage(*, customer: CorporateCustomer, months: int, end: dt.date) -> dict:
+    """Employees employed in the window, those of them without a sick-leave day in it, the health
+    percentage (one decimal) and sick-leave days per person-year. People known only from visits,
+    with no employment dates, are not counted."""
+    start, end = health_window(months=months, end=end)
+    employed = (
+        Employee.objects.filter(customer=customer)
+        .exclude(employed_from__isnull=True, employed_until__isnull=True)
+        .filter(Q(employed_from__isnull=True) | Q(employed_from__lte=end))
+        .filter(Q(employed_until__isnull=True) | Q(employed_until__gte=start))
+    )
+    sick_in_window = SickLeave.objects.filter(employee=OuterRef("pk"), start__lte=end, end__gte=start)
+    window_start, window_end = Value(start, output_field=DateField()), Value(end, output_field=DateField())
+    counts = employed.aggregate(
+        employees=Count("pk"),
+        without_sick_leave=Count("pk", filter=~Exists(sick_in_window)),
+        person_days=Sum(
+            _days_between(
+                Greatest(Coalesce("employed_from", window_start), window_start),
+                Least(Coalesce("employed_until", window_end), window_end),
+            )
+        ),
+    )
+    leave = SickLeave.objects.filter(
+        customer=customer, employee__in=employed.values("pk"), start__lte=end, end__gte=start
+    ).aggregate(
+        leaves=Count("pk"),
+        days=Sum(_days_between(Greatest("start", window_start), Least("end", window_end))),
+    )
+    employees = counts["employees"]
+    # A difference of dates counts the days between; each span holds one day more.
+    person_days = _whole_days(counts["person_days"]) + employees
+    sick_days = _whole_days(leave["days"]) + leave["leaves"]
+    return {
+        "window": {"start": start, "end": end},
+        "employees": employees,
+        "without_sick_leave": counts["without_sick_leave"],
+        "health_percentage": _round1(counts["without_sick_leave"] / employees * 100) if employees else None,
+        "sick_leave_days_per_person_year": _round1(sick_days / (person_days / 365)) if person_days else None,
+    }
+
+
+def health_percentage_series(*, customer: CorporateCustomer, months: int, end: dt.date, count: int = 12) -> list:
+    """The health percentage at the end of each of the ``count`` months up to ``end`` (the last
+    point ends on ``end`` itself), each over its own window of ``months`` months: for charts."""
+    points = []
+    month_end = end
+    for _ in range(count):
+        point = health_percentage(customer=customer, months=months, end=month_end)
+        points.append({"month": f"{month_end.year}-{month_end.month:02d}"} | point)
+        month_end = month_end.replace(day=1) - dt.timedelta(days=1)
+    return points[::-1]
+
+
+def _round1(value: float) -> float:
+    return float(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
