@@ -298,7 +298,21 @@ def employee_upsert(
             errors.add("employed_until", _("The employment cannot end before it starts."))
         errors.raise_if_any()
         employee.full_clean(exclude=["customer"], validate_constraints=False)
-        employee.save()
+        try:
+            with transaction.atomic():
+                employee.save()
+        except IntegrityError:
+            # Another request inserted the same employee meanwhile: this upsert becomes an update.
+            if not created or not Employee.objects.filter(customer=customer, external_id=external_id).exists():
+                raise
+            return employee_upsert(
+                customer=customer,
+                external_id=external_id,
+                email=email,
+                language=language,
+                employed_from=employed_from,
+                employed_until=employed_until,
+            )
     return employee, created
 
 
