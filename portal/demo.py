@@ -1,0 +1,215 @@
+"""Demo data for `seed_demo`: natural keys everywhere, so running it again changes nothing."""
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from cooperation import services as cooperation_services
+from cooperation.access import Role
+from cooperation.business_id import business_id_check_digit
+from cooperation.models import (
+    PHASE_ORDER,
+    Contact,
+    CorporateCustomer,
+    Employee,
+    Indicator,
+    Phase,
+    SteeringGroupMeeting,
+    Theme,
+)
+from portal.accounts.models import User
+
+DEMO_PASSWORD = "demo-portal-2026"
+#: Enough people per company for the health percentage and survey cells to mean something,
+#: few enough that the demo seeds in seconds on SQLite.
+MAX_DEMO_EMPLOYEES = 60
+
+CUSTOMERS = [
+    # name, headcount, industry
+    ("Pohjolan Konepaja Oy", 1200, "Manufacturing"),
+    ("Saariston Logistiikka Oy", 640, "Transport and logistics"),
+    ("Helsingin Hoivapalvelut Oy", 410, "Health and social care"),
+    ("Kaupunkirakentajat Oy", 300, "Construction"),
+    ("Nordic Retail Ab", 275, "Retail"),
+    ("Tampereen Ohjelmistotalo Oy", 180, "Software"),
+    ("Järvenpään Leipomo Oy", 85, "Food industry"),
+    ("Vaasan Tilintarkastus Ab", 40, "Accounting"),
+    ("Kuopion Kiinteistöhuolto Oy", 120, "Property maintenance"),
+    ("Espoon Arkkitehdit Oy", 25, "Architecture"),
+    ("Lapin Matkailu Oy", 150, "Tourism"),
+    ("Turun Telakkapalvelu Oy", 260, "Shipbuilding"),
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    role: str
+    customer: str = ""
+
+
+def business_id_for(n: int) -> str:
+    seed = 2_345_000 + n * 37
+    while business_id_check_digit(f"{seed:07d}") is None:
+        seed += 1
+    return f"{seed:07d}-{business_id_check_digit(f'{seed:07d}')}"
+
+
+def _user(email: str, role: str, full_name: str, customer=None) -> User:
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"role": role, "full_name": full_name, "customer": customer}
+    )
+    if created:
+        user.is_staff = user.is_superuser = role == Role.ADMIN
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user
+
+
+@transaction.atomic
+def seed_demo(*, today: dt.date | None = None) -> list[DemoLogin]:
+    today = today or dt.date.today()
+    rng = random.Random(2026)  # the same demo every time
+    _user("admin@demo.example", Role.ADMIN, "Aino Admin")
+    managers = [
+        _user("anna.manager@demo.example", Role.ACCOUNT_MANAGER, "Anna Asiakkuus"),
+        _user("ben.manager@demo.example", Role.ACCOUNT_MANAGER, "Ben Berg"),
+    ]
+    _user("quality@demo.example", Role.QUALITY, "Kaisa Laatu")
+    integration = _user("epr@demo.example", Role.INTEGRATION, "Patient-record system")
+    Token.objects.get_or_create(user=integration)
+
+    customers = []
+    for n, (name, headcount, industry) in enumerate(CUSTOMERS):
+        customer = CorporateCustomer.objects.filter(business_id=business_id_for(n)).first()
+        if customer is None:
+            customer = cooperation_services.customer_create(
+                business_id=business_id_for(n),
+                name=name,
+                headcount=headcount,
+                industry=industry,
+                account_manager_email=managers[n % 2].email,
+            )
+            _seed_people(customer, rng, today)
+            _seed_agreement(customer, PHASE_ORDER[n % len(PHASE_ORDER)], managers[n % 2], rng, today)
+        customers.append(customer)
+
+    first = customers[0]
+    _user("ceo@pohjolan-konepaja.example", Role.DECISION_MAKER, "Pekka Pohjola", customer=first)
+    _user("supervisor@pohjolan-konepaja.example", Role.SUPERVISOR, "Sari Esihenkilö", customer=first)
+    return demo_logins()
+
+
+def demo_logins() -> list[DemoLogin]:
+    return [
+        DemoLogin(u.email, u.role, u.customer.name if u.customer_id else "")
+        for u in User.objects.filter(email__endswith="@demo.example").select_related("customer")
+        | User.objects.filter(email__endswith="pohjolan-konepaja.example").select_related("customer")
+    ]
+
+
+def _seed_people(customer: CorporateCustomer, rng: random.Random, today: dt.date) -> None:
+    slug = customer.name.split()[0].lower()
+    for role, name in [
+        (Contact.ContactRole.DECISION_MAKER, "Toimitusjohtaja " + customer.name.split()[0]),
+        (Contact.ContactRole.HR, "HR " + customer.name.split()[0]),
+        (Contact.ContactRole.SUPERVISOR, "Esihenkilö " + customer.name.split()[0]),
+    ]:
+        cooperation_services.contact_create(
+            customer=customer, name=name, role=role, email=f"{role}@{slug}.example", language="fi"
+        )
+    for i in range(min(customer.headcount, MAX_DEMO_EMPLOYEES)):
+        employed_from = today - dt.timedelta(days=rng.randint(60, 3000))
+        leaves_in = rng.random() < 0.08
+        employee = Employee.objects.create(
+            customer=customer,
+            external_id=f"{customer.business_id}-e{i:03d}",
+            email=f"employee{i}@{slug}.example",
+            language=rng.choices(["fi", "sv", "en"], weights=[80, 12, 8])[0],
+            employed_from=employed_from,
+            employed_until=today - dt.timedelta(days=rng.randint(1, 50)) if leaves_in else None,
+        )
+        for _ in range(rng.choices([0, 1, 2, 3], weights=[55, 25, 13, 7])[0]):
+            start = today - dt.timedelta(days=rng.randint(5, 360))
+            cooperation_services.sick_leave_create(
+                customer=customer, employee=employee, start=start, end=start + dt.timedelta(days=rng.randint(0, 9))
+            )
+
+
+def _seed_agreement(customer: CorporateCustomer, phase: str, manager: User, rng: random.Random, today) -> None:
+    year = today.year
+    agreement = cooperation_services.agreement_create(
+        customer=customer,
+        title=f"Responsibility goals {year}",
+        period_start=dt.date(year, 1, 1),
+        period_end=dt.date(year, 12, 31),
+        customer_responsibility_goals=(
+            "The responsibility programme aims at a healthy, competent personnel and good leadership; "
+            "sick leave below the industry average."
+        ),
+        themes=[Theme.EMPLOYEE_WELLBEING, Theme.PERSONNEL_COMPETENCE, Theme.PERSONNEL_MANAGEMENT],
+    )
+    target_index = PHASE_ORDER.index(phase)
+    for next_phase in PHASE_ORDER[1 : target_index + 1]:
+        if next_phase == Phase.IDENTIFICATION:
+            pass
+        elif next_phase == Phase.PLANNING:
+            cooperation_services.agreement_update(
+                agreement=agreement,
+                identified_themes=[Theme.EMPLOYEE_WELLBEING, Theme.PERSONNEL_MANAGEMENT],
+                identification_notes="Work ability and early support in supervisory work matter most.",
+            )
+        elif next_phase == Phase.AGREED:
+            _seed_goals(agreement, rng)
+            cooperation_services.agreement_update(
+                agreement=agreement,
+                support_actions="Early-support model training for supervisors; work-ability talks within 30 days.",
+                agreed_by_provider=manager.full_name,
+                agreed_by_customer="Toimitusjohtaja " + customer.name.split()[0],
+            )
+        cooperation_services.agreement_advance(agreement=agreement, to_phase=next_phase, by=manager)
+    if target_index >= PHASE_ORDER.index(Phase.AGREED):
+        _seed_meetings(customer, agreement, today)
+
+
+def _seed_goals(agreement, rng: random.Random) -> None:
+    for theme, indicator, baseline, target in [
+        (Theme.EMPLOYEE_WELLBEING, Indicator.HEALTH_PERCENTAGE, 62, 70),
+        (Theme.EMPLOYEE_WELLBEING, Indicator.NPS_EMPLOYEES, 55, 70),
+        (Theme.PERSONNEL_MANAGEMENT, Indicator.MANAGER_SATISFACTION, 84, 90),
+        (Theme.EMPLOYEE_WELLBEING, Indicator.SICK_LEAVE_DAYS, rng.randint(11, 16), 10),
+    ]:
+        cooperation_services.goal_create(
+            agreement=agreement,
+            theme=theme,
+            indicator=indicator,
+            baseline=Decimal(baseline),
+            target=Decimal(target),
+            due_date=agreement.period_end,
+        )
+
+
+def _seed_meetings(customer, agreement, today: dt.date) -> None:
+    if SteeringGroupMeeting.objects.filter(customer=customer).exists():
+        return
+    for months_ago, done in [(6, True), (2, False)]:
+        date = today - dt.timedelta(days=30 * months_ago)
+        cooperation_services.meeting_create(
+            customer=customer,
+            agreement=agreement,
+            date=date,
+            provider_participants="Account manager, occupational physician, occupational health nurse",
+            customer_participants="CEO, HR manager, shop steward",
+            minutes="Went through the health percentage, sick-leave trend and the NPS of employees.",
+            decisions="Supervisors take the early-support training; follow sick leave monthly.",
+            action_items=[
+                {"description": "Early-support training for all supervisors", "owner": "HR manager",
+                 "due_date": date + dt.timedelta(days=60), "done": done},
+                {"description": "Work-ability talks for long sick leaves", "owner": "Occupational health nurse",
+                 "due_date": date + dt.timedelta(days=30), "done": done},
+            ],
+        )

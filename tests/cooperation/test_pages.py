@@ -1,0 +1,139 @@
+"""The cooperation pages in the browser's way: real requests through the test client."""
+
+import pytest
+from django.urls import reverse
+
+from cooperation.models import CorporateCustomer, Phase, PhaseTransition
+from tests.cooperation.factories import AgreementFactory, ContactFactory
+
+PASSWORD = "correct horse battery"
+
+
+def sign_in(client, user):
+    response = client.post(reverse("login"), {"username": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+class TestAccountManager:
+    def test_records_a_customer_and_a_contact(self, client, manager):
+        sign_in(client, manager)
+        response = client.post(
+            reverse("cooperation:customer-create"),
+            {"business_id": "0112038-9", "name": "Uusi Asiakas Oy", "headcount": "300", "industry": "Retail"},
+            follow=True,
+        )
+        assert response.status_code == 200
+        customer = CorporateCustomer.objects.get(business_id="0112038-9")
+        assert (customer.account_manager, customer.segment) == (manager, "large")
+        response = client.post(
+            reverse("cooperation:contact-create", args=["0112038-9"]),
+            {"name": "Maija Meikäläinen", "role": "decision-maker", "email": "maija@uusi.example", "language": "fi"},
+            follow=True,
+        )
+        assert "Maija Meikäläinen" in response.content.decode()
+        assert customer.contacts.get().email == "maija@uusi.example"
+
+    def test_a_bad_business_id_is_explained_and_nothing_is_saved(self, client, manager):
+        sign_in(client, manager)
+        response = client.post(
+            reverse("cooperation:customer-create"),
+            {"business_id": "0112038-8", "name": "Väärä Oy", "headcount": "10"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert response.status_code == 200
+        assert "check digit" in response.content.decode()
+        assert not CorporateCustomer.objects.filter(name="Väärä Oy").exists()
+
+    def test_carries_an_agreement_through_its_phases(self, client, manager, customer):
+        sign_in(client, manager)
+        response = client.post(
+            reverse("cooperation:agreement-create", args=[customer.business_id]),
+            {"title": "Vastuullisuus 2027", "period_start": "2027-01-01", "period_end": "2027-12-31"},
+        )
+        agreement = customer.agreements.get()
+        assert response["Location"] == reverse("cooperation:agreement-detail", args=[agreement.pk])
+        detail = reverse("cooperation:agreement-detail", args=[agreement.pk])
+        advance = reverse("cooperation:agreement-advance", args=[agreement.pk])
+
+        # Orientation cannot be left before the customer's goals are recorded.
+        response = client.post(advance, {"to_phase": "identification"}, HTTP_ACCEPT_LANGUAGE="en")
+        assert "responsibility themes and goals" in response.content.decode()
+        client.post(
+            reverse("cooperation:agreement-update", args=[agreement.pk]),
+            {
+                "customer_responsibility_goals": "Healthy personnel",
+                "themes": ["employee-wellbeing"],
+                "identified_themes": ["employee-wellbeing"],
+            },
+        )
+        assert client.post(advance, {"to_phase": "identification"})["Location"] == detail
+        assert client.post(advance, {"to_phase": "planning"})["Location"] == detail
+
+        # Agreeing needs a goal with a target and the names of both sides.
+        response = client.post(advance, {"to_phase": "agreed"}, HTTP_ACCEPT_LANGUAGE="en")
+        assert "at least one goal" in response.content.decode()
+        client.post(
+            reverse("cooperation:goal-create", args=[agreement.pk]),
+            {
+                "theme": "employee-wellbeing",
+                "indicator": "health-percentage",
+                "baseline": "80",
+                "target": "85",
+            },
+        )
+        client.post(
+            reverse("cooperation:agreement-update", args=[agreement.pk]),
+            {
+                "customer_responsibility_goals": "Healthy personnel",
+                "themes": ["employee-wellbeing"],
+                "identified_themes": ["employee-wellbeing"],
+                "support_actions": "Supervisor training",
+                "agreed_by_provider": "Anna",
+                "agreed_by_customer": "Pekka",
+            },
+        )
+        assert client.post(advance, {"to_phase": "agreed", "note": "Signed"})["Location"] == detail
+        agreement.refresh_from_db()
+        assert agreement.phase == Phase.AGREED
+        history = list(PhaseTransition.objects.filter(agreement=agreement).values_list("to_phase", "by"))
+        assert history == [("identification", manager.pk), ("planning", manager.pk), ("agreed", manager.pk)]
+        page = client.get(detail).content.decode()
+        assert "Signed" in page
+
+    def test_another_portfolio_answers_404(self, client, manager, other_customer):
+        sign_in(client, manager)
+        assert client.get(reverse("cooperation:customer-detail", args=[other_customer.business_id])).status_code == 404
+        agreement = AgreementFactory(customer=other_customer)
+        assert client.get(reverse("cooperation:agreement-detail", args=[agreement.pk])).status_code == 404
+        response = client.post(reverse("cooperation:agreement-advance", args=[agreement.pk]), {"to_phase": "x"})
+        assert response.status_code == 404
+
+    def test_home_lists_the_own_portfolio_only(self, client, manager, customer, other_customer):
+        sign_in(client, manager)
+        page = client.get(reverse("home")).content.decode()
+        assert customer.name in page and other_customer.name not in page
+
+
+@pytest.mark.django_db
+class TestDecisionMaker:
+    def test_lands_on_the_own_company_and_sees_no_other(self, client, users, customer, other_customer):
+        ContactFactory(customer=customer, name="Own Contact")
+        sign_in(client, users["decision-maker"])
+        response = client.get(reverse("home"), follow=True)
+        assert response.redirect_chain[-1][0] == reverse("cooperation:customer-detail", args=[customer.business_id])
+        assert "Own Contact" in response.content.decode()
+        assert client.get(reverse("cooperation:customer-detail", args=[other_customer.business_id])).status_code == 404
+        assert client.get(reverse("cooperation:customer-list")).status_code == 200
+        assert other_customer.name not in client.get(reverse("cooperation:customer-list")).content.decode()
+
+    def test_reads_only(self, client, users, customer):
+        agreement = AgreementFactory(customer=customer)
+        sign_in(client, users["decision-maker"])
+        page = client.get(reverse("cooperation:agreement-detail", args=[agreement.pk])).content.decode()
+        assert '<form method="post" action="/agreements/' not in page
+        response = client.post(
+            reverse("cooperation:agreement-advance", args=[agreement.pk]), {"to_phase": "identification"}
+        )
+        assert response.status_code == 403
+        assert client.get(reverse("cooperation:customer-create")).status_code == 403

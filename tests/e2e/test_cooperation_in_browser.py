@@ -1,0 +1,46 @@
+"""What people do in the browser: sign in, see their own company, move an agreement forward."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from cooperation.models import Phase
+from tests.cooperation.factories import AgreementFactory, GoalFactory
+from tests.e2e.conftest import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_decision_maker_sees_only_the_own_company(page, users, customer, other_customer):
+    sign_in(page, users["decision-maker"].email)
+    expect(page.locator("h1")).to_have_text(customer.name)
+    page.goto(f"/customers/{other_customer.business_id}/")
+    expect(page.locator("body")).not_to_contain_text(other_customer.name)
+    page.goto("/customers/")
+    expect(page.locator("table")).to_contain_text(customer.name)
+    expect(page.locator("table")).not_to_contain_text(other_customer.name)
+
+
+def test_an_account_manager_agrees_on_goals_in_the_browser(page, manager, customer):
+    agreement = AgreementFactory(
+        customer=customer,
+        phase=Phase.PLANNING,
+        customer_responsibility_goals="Healthy personnel",
+        identified_themes=["employee-wellbeing"],
+        agreed_by_provider="Anna",
+        agreed_by_customer="Pekka",
+    )
+    sign_in(page, manager.email)
+    page.goto(f"/agreements/{agreement.pk}/")
+    page.click("button[name=advance]")
+    expect(page.locator(".errors").first).to_contain_text("goal")
+
+    GoalFactory(agreement=agreement)
+    page.goto(f"/agreements/{agreement.pk}/")
+    page.fill("input[name=note]", "Signed in the steering group")
+    page.click("button[name=advance]")
+    expect(page.locator(".steps li.current")).to_have_text(re.compile("Agreed"))
+    expect(page.locator("body")).to_contain_text("Signed in the steering group")
+    agreement.refresh_from_db()
+    assert agreement.phase == Phase.AGREED
