@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from portal.env import env_bool, env_hours, env_int, env_list, env_str
@@ -123,6 +124,11 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-due-surveys": {
         "task": "surveys.tasks.dispatch_due_surveys",
         "schedule": float(SURVEY_DISPATCH_INTERVAL_SECONDS),
+    },
+    # Goals follow their indicators: a computed Measurement each month (portal/indicators.py).
+    "snapshot-goal-indicators": {
+        "task": "portal.indicators.snapshot_goal_indicators",
+        "schedule": crontab(minute=30, hour=3, day_of_month=1),
     },
 }
 

@@ -2,9 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from portal.api import GoalIndicatorView
+
 api_v1 = [
     path("", include("cooperation.api.urls")),
     path("", include("surveys.api.urls")),
+    path("goals/<int:pk>/indicator/", GoalIndicatorView.as_view(), name="goal-indicator"),
 ]
 
 urlpatterns = [
@@ -16,6 +19,7 @@ urlpatterns = [
     # The patients' survey links live outside the language prefix: the link in the email
     # must stay exactly PORTAL_BASE_URL/s/<token>/.
     path("", include("surveys.urls")),
+    path("", include("surveys.report_urls")),
     path("admin/", admin.site.urls),
     path("", include("portal.accounts.urls")),
     path("", include("portal.urls_pages")),

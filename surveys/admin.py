@@ -76,3 +76,21 @@ class ResponseAdmin(admin.ModelAdmin):
     list_display = ["pk", "respondent_group", "score", "coping", "customer", "unit", "answered_at"]
     list_filter = ["respondent_group", "unit_type", "channel"]
     raw_id_fields = ["invitation", "customer", "unit", "practitioner", "service"]
+
+
+# --- Statistics ---
+
+
+@admin.register(models.BindingTarget)
+class BindingTargetAdmin(admin.ModelAdmin):
+    list_display = ["year", "scope", "unit", "customer", "respondent_group", "target"]
+    list_filter = ["year", "scope", "respondent_group"]
+    autocomplete_fields = ["customer"]
+    raw_id_fields = ["unit"]
+
+
+@admin.register(models.UnitQualityStaff)
+class UnitQualityStaffAdmin(admin.ModelAdmin):
+    list_display = ["unit", "user"]
+    list_filter = ["unit"]
+    raw_id_fields = ["unit", "user"]

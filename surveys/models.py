@@ -276,3 +276,148 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.respondent_group} {self.score}"
+
+
+# --- Statistics ---
+
+
+class UnitQualityStaff(models.Model):
+    """Quality staff who follow a unit's feedback: they read its comments, routed to practitioners."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="quality_staff_links")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quality_units")
+
+    class Meta:
+        verbose_name = _("unit quality staff")
+        verbose_name_plural = _("unit quality staff")
+        constraints = [models.UniqueConstraint(fields=["unit", "user"], name="unit_quality_staff_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.unit.code}"
+
+
+class TargetScope(models.TextChoices):
+    ORGANISATION = "organisation", _("Organisation")
+    UNIT = "unit", _("Unit")
+    CUSTOMER = "customer", _("Corporate customer")
+
+
+class BindingTarget(models.Model):
+    """A binding yearly NPS target; when a year misses it, the report's explanation and
+    corrective actions are filed here (the city unit whose year came out at 67 against 70)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    scope = models.CharField(_("scope"), max_length=12, choices=TargetScope.choices)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, null=True, blank=True)
+    customer = models.ForeignKey(
+        CorporateCustomer, verbose_name=_("customer"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    respondent_group = models.CharField(
+        _("respondent group"), max_length=20, choices=RespondentGroup.choices, default=RespondentGroup.PATIENT
+    )
+    target = models.SmallIntegerField(_("target NPS"), validators=[MinValueValidator(-100), MaxValueValidator(100)])
+    explanation = models.TextField(_("explanation of the result"), blank=True)
+    corrective_actions = models.TextField(_("corrective actions"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "scope", "pk"]
+        verbose_name = _("binding target")
+        verbose_name_plural = _("binding targets")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(scope="organisation") & Q(unit__isnull=True) & Q(customer__isnull=True))
+                | (Q(scope="unit") & Q(unit__isnull=False) & Q(customer__isnull=True))
+                | (Q(scope="customer") & Q(customer__isnull=False) & Q(unit__isnull=True)),
+                name="binding_target_scope_matches",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "respondent_group"],
+                condition=Q(scope="organisation"),
+                name="binding_target_once_for_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "unit", "respondent_group"],
+                condition=Q(scope="unit"),
+                name="binding_target_once_per_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "customer", "respondent_group"],
+                condition=Q(scope="customer"),
+                name="binding_target_once_per_customer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        subject = self.unit or self.customer or self.get_scope_display()
+        return f"{self.year} {subject}: NPS ≥ {self.target}"
+
+
+class StatsRollup(models.Model):
+    """Daily counts by the statistics' filter dimensions (Helsinki days). Answer counters are
+    keyed by the day of the answer, invitation counters by the day the invitation was sent.
+    ``unit_key`` and ``service_key`` are ids, 0 for none, so the key has no NULLs to upsert on."""
+
+    day = models.DateField()
+    respondent_group = models.CharField(max_length=20, choices=RespondentGroup.choices)
+    segment = models.CharField(max_length=5, choices=Segment.choices)
+    unit_type = models.CharField(max_length=10, blank=True)
+    n = models.IntegerField(default=0)
+    promoters = models.IntegerField(default=0)
+    passives = models.IntegerField(default=0)
+    detractors = models.IntegerField(default=0)
+    coping_yes = models.IntegerField(default=0)
+    coping_partly = models.IntegerField(default=0)
+    coping_no = models.IntegerField(default=0)
+    coping_na = models.IntegerField(default=0)
+    invitations_sent = models.IntegerField(default=0)
+    invitations_answered = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.respondent_group}: {self.n} answers"
+
+
+class StatsDailyByUnit(StatsRollup):
+    """The fine rollup: per unit, service and channel (customer and practitioner filters read raw rows)."""
+
+    unit_key = models.BigIntegerField(default=0)
+    service_key = models.BigIntegerField(default=0)
+    channel = models.CharField(max_length=10, blank=True)
+
+    DIMENSIONS = ("day", "respondent_group", "segment", "unit_type", "unit_key", "service_key", "channel")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "respondent_group", "segment", "unit_type", "unit_key", "service_key", "channel"],
+                name="stats_daily_by_unit_key",
+            )
+        ]
+        indexes = [models.Index(fields=["unit_key", "respondent_group", "day"], name="stats_daily_unit_day")]
+
+
+class StatsDaily(StatsRollup):
+    """The coarse rollup for organisation-wide, segment and unit-type questions: a few rows a day."""
+
+    DIMENSIONS = ("day", "respondent_group", "segment", "unit_type")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "respondent_group", "segment", "unit_type"], name="stats_daily_key")
+        ]
+
+
+class StatsRollupState(models.Model):
+    """Whether the rollups are complete and kept up to date: set by ``rebuild_stats_rollups``;
+    until then the statistics read raw rows, so a fresh or partly loaded database is still exact."""
+
+    live = models.BooleanField(default=False)
+    rebuilt_at = models.DateTimeField(null=True, blank=True)
+    first_day = models.DateField(null=True, blank=True)
+    last_day = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"rollups {'live' if self.live else 'off'}"

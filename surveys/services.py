@@ -599,3 +599,17 @@ def nps_round_start(*, started_by, respondent_group: str, customers: list[Corpor
             invitations.append(invitation)
         SurveyInvitation.objects.bulk_create(invitations)
     return nps_round
+
+
+# --- Statistics ---
+# Daily rollups (StatsDaily, StatsDailyByUnit) stay exact as answers arrive: the answer and the
+# send each add to them in their own transaction, and ``stats_rollups_rebuild`` recomputes any
+# range of days from the raw rows (idempotent), as zulip's analytics counts do.
+
+# The implementation lives in surveys/statistics_services.py; these are the names to call.
+from surveys.statistics_services import (  # noqa: E402, F401
+    binding_target_explain,
+    nps_rollup_add,
+    nps_rollup_invitation_sent,
+    stats_rollups_rebuild,
+)

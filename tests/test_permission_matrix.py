@@ -374,3 +374,34 @@ def test_who_may_do_what(case: Case, role: str, users, customer, other_customer)
         response = getattr(client, case.method)(case.url(side), **kwargs)
         expected = 401 if role == "anonymous" else (case.own if side_name == "own" else case.other)[ROLES.index(role)]
         check(response, expected, case)
+
+
+# --- statistics: NPS, coping, health, goal values, comments, binding targets (helper C) --------
+
+# Statistics name the customer in a filter: another portfolio's customer answers 404.
+STATS_OWN = (200, 200, 200, 200, 200, 403)
+STATS_OTHER = (200, 404, 404, 404, 200, 403)
+COMMENTS = (200, 403, 403, 403, 200, 403)
+TARGETS_LIST = (200, 200, 403, 403, 200, 403)
+
+CASES += [
+    Case("nps", "get", lambda s: f"{API}/nps/?customer={s.customer.business_id}&by=month", STATS_OWN, STATS_OTHER),
+    Case("coping", "get", lambda s: f"{API}/coping/?customer={s.customer.business_id}", STATS_OWN, STATS_OTHER),
+    Case(
+        "health percentage",
+        "get",
+        lambda s: f"{API}/customers/{s.customer.business_id}/health/?months=12&end=2025-12-31",
+        READ_OWN,
+        READ_OTHER,
+    ),
+    Case(
+        "health percentage by month",
+        "get",
+        lambda s: f"{API}/customers/{s.customer.business_id}/health/series/?months=6&end=2025-12-31",
+        READ_OWN,
+        READ_OTHER,
+    ),
+    Case("goal indicator value", "get", lambda s: f"{API}/goals/{s.goal.pk}/indicator/", READ_OWN, READ_OTHER),
+    Case("comments", "get", lambda s: f"{API}/comments/", COMMENTS, COMMENTS),
+    Case("binding targets: list", "get", lambda s: f"{API}/binding-targets/", TARGETS_LIST, TARGETS_LIST),
+]

@@ -1,6 +1,8 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from cooperation.api import views
+from cooperation.api.health import CustomerHealthSeriesView, CustomerHealthView
 
 router = DefaultRouter(trailing_slash=True)
 router.register("customers", views.CustomerViewSet, basename="customer")
@@ -13,4 +15,11 @@ router.register("measurements", views.MeasurementViewSet, basename="measurement"
 router.register("meetings", views.MeetingViewSet, basename="meeting")
 router.register("action-items", views.ActionItemViewSet, basename="action-item")
 
-urlpatterns = router.urls
+urlpatterns = [
+    # --- Indicators (health percentage) ---
+    path("customers/<str:business_id>/health/", CustomerHealthView.as_view(), name="customer-health"),
+    path(
+        "customers/<str:business_id>/health/series/", CustomerHealthSeriesView.as_view(), name="customer-health-series"
+    ),
+    *router.urls,
+]

@@ -10,3 +10,16 @@ router.register("visits", views.VisitViewSet, basename="visit")
 router.register("nps-rounds", views.NpsRoundViewSet, basename="nps-round")
 
 urlpatterns = router.urls
+
+# --- Statistics ---
+from django.urls import path  # noqa: E402
+
+from surveys.api import statistics  # noqa: E402
+
+router.register("binding-targets", statistics.BindingTargetViewSet, basename="binding-target")
+urlpatterns = [
+    path("nps/", statistics.NpsView.as_view(), name="nps"),
+    path("coping/", statistics.CopingView.as_view(), name="coping"),
+    path("comments/", statistics.CommentListView.as_view(), name="comment-list"),
+    *router.urls,
+]

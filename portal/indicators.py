@@ -1,0 +1,101 @@
+"""Goals follow their indicators: the current value of an agreement goal whose indicator the
+portal computes (NPS of the customer's employees, supervisors or decision-makers from surveys;
+health percentage and sick-leave days from cooperation), its progress, and monthly snapshots.
+
+It lives in portal because it needs both apps (cooperation never reaches into surveys)."""
+
+import datetime as dt
+from decimal import Decimal
+
+from celery import shared_task
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from cooperation.models import Goal, Indicator, Measurement, Phase
+from cooperation.selectors import health_percentage, health_window
+from surveys.models import RespondentGroup
+from surveys.selectors import StatisticsQuery, nps_value
+
+NPS_GROUPS = {
+    Indicator.NPS_EMPLOYEES: RespondentGroup.PATIENT,
+    Indicator.NPS_SUPERVISORS: RespondentGroup.SUPERVISOR,
+    Indicator.NPS_DECISION_MAKERS: RespondentGroup.DECISION_MAKER,
+}
+HEALTH_FIGURES = {
+    Indicator.HEALTH_PERCENTAGE: "health_percentage",
+    Indicator.SICK_LEAVE_DAYS: "sick_leave_days_per_person_year",
+}
+COMPUTED_INDICATORS = frozenset({*NPS_GROUPS, *HEALTH_FIGURES})
+#: Every computed value looks back over the last twelve months, the span the customers' health
+#: percentage is usually read over (DOMAIN.md), so NPS and health figures of a goal line up.
+WINDOW_MONTHS = 12
+
+
+def goal_indicator_value(*, goal: Goal, on: dt.date, suppress: bool = False) -> dict:
+    """The goal's current value on ``on`` with its baseline, target and progress. Indicators the
+    portal cannot compute show the latest measurement instead. ``suppress`` hides an NPS of
+    fewer than MIN_GROUP_SIZE respondents (for the customer's own people)."""
+    customer = goal.agreement.customer
+    start, end = health_window(months=WINDOW_MONTHS, end=on)
+    value, respondents, computed, measured_on = None, None, goal.indicator in COMPUTED_INDICATORS, on
+    if goal.indicator in NPS_GROUPS:
+        query = StatisticsQuery(group=NPS_GROUPS[goal.indicator], customer=customer, start=start, end=end)
+        value, respondents = nps_value(query=query, suppress=suppress)
+    elif goal.indicator in HEALTH_FIGURES:
+        value = health_percentage(customer=customer, months=WINDOW_MONTHS, end=on)[HEALTH_FIGURES[goal.indicator]]
+    else:
+        latest = goal.measurements.filter(measured_on__lte=on).order_by("-measured_on", "-pk").first()
+        if latest is not None:
+            value, measured_on = float(latest.value), latest.measured_on
+        start = end = None
+    current = None if value is None else Decimal(str(value))
+    return {
+        "goal": goal.pk,
+        "indicator": goal.indicator,
+        "indicator_label": str(goal.indicator_label),
+        "computed": computed,
+        "current_value": value,
+        "measured_on": measured_on if value is not None else None,
+        "window": {"start": start, "end": end} if computed else None,
+        "respondents": respondents,
+        "baseline": goal.baseline,
+        "target": goal.target,
+        "progress": goal.progress(current),
+    }
+
+
+def goal_measurement_snapshot(*, goal: Goal, on: dt.date) -> Measurement | None:
+    """Store the computed value of ``on`` as a Measurement (source "computed"); running it again
+    on the same day updates that one snapshot. None when there is nothing to store."""
+    if goal.indicator not in COMPUTED_INDICATORS:
+        return None
+    value = goal_indicator_value(goal=goal, on=on)["current_value"]
+    if value is None:
+        return None
+    with transaction.atomic():
+        measurement, _created = Measurement.objects.update_or_create(
+            goal=goal,
+            measured_on=on,
+            source=Measurement.Source.COMPUTED,
+            defaults={"value": Decimal(str(value)), "note": "Computed from the indicator."},
+        )
+    return measurement
+
+
+def goal_measurements_snapshot_all(*, on: dt.date) -> int:
+    """Snapshot every computed goal of agreements in force on ``on``; returns how many were stored."""
+    goals = (
+        Goal.objects.filter(indicator__in=COMPUTED_INDICATORS)
+        .filter(agreement__period_start__lte=on)
+        .filter(Q(agreement__period_end__gte=on - dt.timedelta(days=31)))
+        .exclude(agreement__phase=Phase.CLOSED)
+        .select_related("agreement__customer")
+    )
+    return sum(goal_measurement_snapshot(goal=goal, on=on) is not None for goal in goals)
+
+
+@shared_task(name="portal.indicators.snapshot_goal_indicators")
+def snapshot_goal_indicators() -> int:
+    """Monthly beat task (1st day): snapshot the computed goals as of the previous month's end."""
+    return goal_measurements_snapshot_all(on=timezone.localdate().replace(day=1) - dt.timedelta(days=1))

@@ -1,0 +1,234 @@
+"""Writes of the statistics (re-exported from surveys.services): the daily rollups and binding-target reports.
+
+Answer counters are keyed by the Helsinki day of the answer, invitation counters by the day the
+invitation was sent. Until ``stats_rollups_rebuild`` has filled them (StatsRollupState.live) the
+statistics read raw rows and the add functions do nothing, so a database without rollups is
+never wrong, only slower.
+"""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.db.models import Count, Max, Min, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from surveys.models import BindingTarget, Response, StatsDaily, StatsDailyByUnit, StatsRollupState, SurveyInvitation
+from surveys.selectors import ANSWER_COUNTERS, HELSINKI, RAW_ANSWER_COUNTS, helsinki_midnight
+
+COUNTERS = (*ANSWER_COUNTERS, "invitations_sent", "invitations_answered")
+#: Rows written per INSERT when rebuilding: big enough to load a year in seconds, small enough
+#: to keep each statement's memory modest.
+REBUILD_BATCH_SIZE = 5000
+
+_FINE = StatsDailyByUnit.DIMENSIONS
+_COARSE = StatsDaily.DIMENSIONS
+
+
+def _answer_counters(response: Response) -> dict[str, int]:
+    score, coping = response.score, response.coping
+    return {
+        "n": 1,
+        "promoters": int(score >= 9),
+        "passives": int(score in (7, 8)),
+        "detractors": int(score <= 6),
+        "coping_yes": int(coping == "yes"),
+        "coping_partly": int(coping == "partly"),
+        "coping_no": int(coping == "no"),
+        "coping_na": int(coping == "na"),
+    }
+
+
+def _key(*, day, group, segment, unit_type, unit_id, service_id, channel) -> dict:
+    return {
+        "day": day,
+        "respondent_group": group,
+        "segment": segment,
+        "unit_type": unit_type or "",
+        "unit_key": unit_id or 0,
+        "service_key": service_id or 0,
+        "channel": channel or "",
+    }
+
+
+def _upsert(fine_key: dict, counters: dict[str, int]) -> None:
+    """Add ``counters`` to the fine and the coarse row of ``fine_key`` (INSERT … ON CONFLICT,
+    so two answers of the same day and dimensions never lose an increment)."""
+    values = dict.fromkeys(COUNTERS, 0) | counters
+    for model, dims in ((StatsDailyByUnit, _FINE), (StatsDaily, _COARSE)):
+        table = model._meta.db_table
+        columns = [*dims, *COUNTERS]
+        params = [fine_key[d] for d in dims] + [values[c] for c in COUNTERS]
+        updates = ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in COUNTERS)
+        sql = (
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "  # noqa: S608
+            f"ON CONFLICT ({', '.join(dims)}) DO UPDATE SET {updates}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+def _live() -> bool:
+    return StatsRollupState.objects.filter(live=True).exists()
+
+
+def _helsinki_day(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment, HELSINKI).date()
+
+
+def nps_rollup_add(*, response: Response) -> None:
+    """Count a new answer in the rollups; call it in the transaction that stores the response."""
+    with transaction.atomic():
+        if not _live():
+            return
+        _upsert(
+            _key(
+                day=_helsinki_day(response.answered_at),
+                group=response.respondent_group,
+                segment=response.segment,
+                unit_type=response.unit_type,
+                unit_id=response.unit_id,
+                service_id=response.service_id,
+                channel=response.channel,
+            ),
+            _answer_counters(response),
+        )
+        invitation = SurveyInvitation.objects.filter(pk=response.invitation_id, sent_at__isnull=False).first()
+        if invitation is not None:
+            _upsert(_invitation_key(invitation), {"invitations_answered": 1})
+
+
+def _invitation_key(invitation: SurveyInvitation) -> dict:
+    return _key(
+        day=_helsinki_day(invitation.sent_at),
+        group=invitation.respondent_group,
+        segment=invitation.segment,
+        unit_type=invitation.unit_type,
+        unit_id=invitation.unit_id,
+        service_id=invitation.service_id,
+        channel=invitation.channel,
+    )
+
+
+def nps_rollup_invitation_sent(*, invitation: SurveyInvitation) -> None:
+    """Count a sent invitation; call it in the transaction that marks it sent (sent_at set)."""
+    with transaction.atomic():
+        if not _live() or invitation.sent_at is None:
+            return
+        _upsert(_invitation_key(invitation), {"invitations_sent": 1})
+
+
+def _month_chunks(first: dt.date, last: dt.date):
+    cursor = first
+    while cursor <= last:
+        month_end = (cursor.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        yield cursor, min(month_end, last)
+        cursor = month_end + dt.timedelta(days=1)
+
+
+def _data_days() -> tuple[dt.date | None, dt.date | None]:
+    answers = Response.objects.aggregate(first=Min("answered_at"), last=Max("answered_at"))
+    sends = SurveyInvitation.objects.aggregate(first=Min("sent_at"), last=Max("sent_at"))
+    firsts = [m for m in (answers["first"], sends["first"]) if m]
+    lasts = [m for m in (answers["last"], sends["last"]) if m]
+    if not firsts:
+        return None, None
+    return _helsinki_day(min(firsts)), _helsinki_day(max(lasts))
+
+
+def stats_rollups_rebuild(*, first: dt.date | None = None, last: dt.date | None = None) -> int:
+    """Recompute the rollups of ``first``..``last`` (Helsinki days; default: all data) from the
+    raw rows, a month per transaction; running it again gives the same rows. Returns rows written."""
+    data_first, data_last = _data_days()
+    first = first or data_first
+    last = last or data_last
+    written = 0
+    if first and last:
+        for chunk_first, chunk_last in _month_chunks(first, last):
+            written += _rebuild_chunk(chunk_first, chunk_last)
+    state = StatsRollupState.objects.first() or StatsRollupState()
+    state.live = True
+    state.rebuilt_at = timezone.now()
+    if first:
+        state.first_day = min(filter(None, [state.first_day, first]))
+        state.last_day = max(filter(None, [state.last_day, last]))
+    state.save()
+    return written
+
+
+def _rebuild_chunk(first: dt.date, last: dt.date) -> int:
+    since, until = helsinki_midnight(first), helsinki_midnight(last + dt.timedelta(days=1))
+    raw_dims = ("respondent_group", "segment", "unit_type", "unit_id", "service_id", "channel")
+    fine: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # New answers wait the few seconds of a chunk, so none falls between delete and insert.
+            with connection.cursor() as cursor:
+                for model in (StatsDaily, StatsDailyByUnit):
+                    cursor.execute(f"LOCK TABLE {model._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+        answers = (
+            Response.objects.filter(answered_at__gte=since, answered_at__lt=until)
+            .annotate(day=TruncDate("answered_at", tzinfo=HELSINKI))
+            .values("day", *raw_dims)
+            .annotate(**RAW_ANSWER_COUNTS)
+            .order_by()
+        )
+        for row in answers.iterator(chunk_size=REBUILD_BATCH_SIZE):
+            key = _fine_key(row)
+            for name in ANSWER_COUNTERS:
+                fine[key][name] += row[name]
+        sends = (
+            SurveyInvitation.objects.filter(sent_at__gte=since, sent_at__lt=until)
+            .annotate(day=TruncDate("sent_at", tzinfo=HELSINKI))
+            .values("day", *raw_dims)
+            .annotate(
+                invitations_sent=Count("status"),
+                invitations_answered=Count("status", filter=Q(status="answered")),
+            )
+            .order_by()
+        )
+        for row in sends.iterator(chunk_size=REBUILD_BATCH_SIZE):
+            key = _fine_key(row)
+            fine[key]["invitations_sent"] += row["invitations_sent"]
+            fine[key]["invitations_answered"] += row["invitations_answered"]
+
+        coarse: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+        for key, counters in fine.items():
+            total = coarse[key[:4]]
+            for name in COUNTERS:
+                total[name] += counters[name]
+
+        StatsDailyByUnit.objects.filter(day__gte=first, day__lte=last).delete()
+        StatsDaily.objects.filter(day__gte=first, day__lte=last).delete()
+        StatsDailyByUnit.objects.bulk_create(
+            (StatsDailyByUnit(**dict(zip(_FINE, key, strict=True)), **c) for key, c in fine.items()),
+            batch_size=REBUILD_BATCH_SIZE,
+        )
+        StatsDaily.objects.bulk_create(
+            (StatsDaily(**dict(zip(_COARSE, key, strict=True)), **c) for key, c in coarse.items()),
+            batch_size=REBUILD_BATCH_SIZE,
+        )
+    return len(fine) + len(coarse)
+
+
+def binding_target_explain(*, target: BindingTarget, explanation: str, corrective_actions: str) -> BindingTarget:
+    """File the account of a year against its binding target: why, and what will be done."""
+    with transaction.atomic():
+        target.explanation = explanation
+        target.corrective_actions = corrective_actions
+        target.save(update_fields=["explanation", "corrective_actions", "updated_at"])
+    return target
+
+
+def _fine_key(row: dict) -> tuple:
+    # The order of StatsDailyByUnit.DIMENSIONS, whose first four are StatsDaily's.
+    return (
+        row["day"],
+        row["respondent_group"],
+        row["segment"],
+        row["unit_type"] or "",
+        row["unit_id"] or 0,
+        row["service_id"] or 0,
+        row["channel"] or "",
+    )
