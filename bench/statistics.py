@@ -80,10 +80,7 @@ def _run() -> None:
         print(f"rebuild_stats_rollups: {time.monotonic() - started:.0f} s")
     elif not StatsRollupState.objects.filter(live=True).exists():
         call_command("rebuild_stats_rollups")
-    print(
-        f"dataset: {CorporateCustomer.objects.count()} customers, {Response.objects.count()} responses "
-        f"(the database was seeded earlier; drop it to time the seed again)"
-    )
+    print(f"dataset: {CorporateCustomer.objects.count()} customers, {Response.objects.count()} responses")
 
     admin, _ = User.objects.get_or_create(email="bench-admin@provider.example", defaults={"role": "admin"})
     client = APIClient()

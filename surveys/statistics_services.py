@@ -9,6 +9,7 @@ never wrong, only slower.
 import datetime as dt
 from collections import defaultdict
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import TruncDate
@@ -148,12 +149,19 @@ def stats_rollups_rebuild(*, first: dt.date | None = None, last: dt.date | None 
         for chunk_first, chunk_last in _month_chunks(first, last):
             written += _rebuild_chunk(chunk_first, chunk_last)
     state = StatsRollupState.objects.first() or StatsRollupState()
+    was_live = state.live
     state.live = True
     state.rebuilt_at = timezone.now()
     if first:
         state.first_day = min(filter(None, [state.first_day, first]))
         state.last_day = max(filter(None, [state.last_day, last]))
     state.save()
+    if not was_live and last:
+        # Answers that came while the rollups were not yet live were not added to them; they can
+        # only concern invitations whose links were still open, so recount those days once more.
+        since = max(first, last - dt.timedelta(days=settings.SURVEY_LINK_TTL_DAYS + 1))
+        for chunk_first, chunk_last in _month_chunks(since, timezone.localdate()):
+            written += _rebuild_chunk(chunk_first, chunk_last)
     return written
 
 

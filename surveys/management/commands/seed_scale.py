@@ -147,7 +147,7 @@ class Command(BaseCommand):
             self.visits(customers, employees, sizes["visits"])
         for model in (User, CorporateCustomer, Employee, SickLeave, Visit, SurveyInvitation, Response, Unit):
             _reset_sequence(model)
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
             with connection.cursor() as cursor:
                 # Fresh statistics and a visibility map, so plans and index-only scans are right.
                 cursor.execute("VACUUM ANALYZE")
