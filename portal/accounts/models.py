@@ -59,7 +59,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(role__in=[r.value for r in CUSTOMER_ROLES]) | Q(customer__isnull=False),
+                condition=~Q(role__in=sorted(r.value for r in CUSTOMER_ROLES)) | Q(customer__isnull=False),
                 name="customer_user_has_company",
             )
         ]

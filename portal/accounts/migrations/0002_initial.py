@@ -32,6 +32,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['supervisor', 'decision-maker']), _negated=True), ('customer__isnull', False), _connector='OR'), name='customer_user_has_company'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['decision-maker', 'supervisor']), _negated=True), ('customer__isnull', False), _connector='OR'), name='customer_user_has_company'),
         ),
     ]
