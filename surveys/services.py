@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -33,6 +34,7 @@ from surveys.models import (
     SendAttempt,
     Service,
     SkipReason,
+    StatsRollupState,
     SurveyInvitation,
     SurveyOptOut,
     Unit,
@@ -51,6 +53,11 @@ DISPATCH_BATCH_SIZE = 100
 #: stops a batch well before it runs out (see LEASE_SAFETY_SECONDS), so no row is sent twice.
 CLAIM_LEASE_SECONDS = getattr(settings, "SURVEY_CLAIM_LEASE_SECONDS", 600)
 LEASE_SAFETY_SECONDS = 60
+#: Messages sent between two records of their outcome. Each record is a commit, and a commit
+#: waits for the disk (a few ms): one per message would cap dispatch at the database's commit
+#: rate, far below the mail server's. The price: a worker that dies may resend up to this many
+#: messages, and every such resend is counted in its send record as a possible duplicate.
+SENDS_PER_RECORD = 20
 #: Tries before an invitation ends as failed; the waits between them grow fourfold from a minute
 #: (1, 4, 16, 64 minutes): a mail server down for an hour or so loses nothing.
 MAX_SEND_ATTEMPTS = 5
@@ -435,41 +442,61 @@ def _dispatch_batch(ids: list[int], *, owner: str, connection_factory) -> Dispat
     renderer = emails.InvitationRenderer()
     mail = connection_factory()
     opened = False
-    for index, inv in enumerate(invitations):
+    for start in range(0, len(invitations), SENDS_PER_RECORD):
         if time.monotonic() > lease_deadline:
-            _release([i.pk for i in invitations[index:]], owner=owner)
+            _release([inv.pk for inv in invitations[start:]], owner=owner)
             break
-        message = renderer.message(inv, tokens[inv.pk], connection=mail)
-        # Written just before this message goes out: if the worker dies now, this is the
-        # one attempt left pending, so exactly one resend is counted as a possible duplicate.
-        attempt = SendAttempt.objects.create(invitation=inv, worker=worker, possible_duplicate=inv.pk in unfinished)
-        try:
-            if not opened:
-                mail.open()
-                opened = True
-            mail.send_messages([message])
-        except (smtplib.SMTPException, OSError) as exc:
-            _record_error(inv, attempt, exc, owner=owner, result=result)
-            opened = False
-            with contextlib.suppress(smtplib.SMTPException, OSError):
-                mail.close()
-        else:
-            _record_sent(inv, attempt, owner=owner)
-            result.sent += 1
+        group = invitations[start : start + SENDS_PER_RECORD]
+        # Written before these messages go out: if the worker dies now, these attempts stay
+        # pending, and each resend of them is counted as a possible duplicate.
+        attempts = SendAttempt.objects.bulk_create(
+            [SendAttempt(invitation=inv, worker=worker, possible_duplicate=inv.pk in unfinished) for inv in group]
+        )
+        outcomes: list[tuple[SurveyInvitation, SendAttempt, Exception | None]] = []
+        for inv, attempt in zip(group, attempts, strict=True):
+            try:
+                if not opened:
+                    mail.open()
+                    opened = True
+                if isinstance(mail, SmtpBackend):
+                    # One SMTP connection per batch, and the message built directly.
+                    mail.connection.sendmail(renderer.envelope_from, [inv.email], renderer.raw(inv, tokens[inv.pk]))
+                else:
+                    mail.send_messages([renderer.message(inv, tokens[inv.pk], connection=mail)])
+            except (smtplib.SMTPException, OSError) as exc:
+                outcomes.append((inv, attempt, exc))
+                opened = False
+                with contextlib.suppress(smtplib.SMTPException, OSError):
+                    mail.close()
+            else:
+                outcomes.append((inv, attempt, None))
+        _record_outcomes(outcomes, owner=owner, result=result)
     if opened:
         with contextlib.suppress(smtplib.SMTPException, OSError):
             mail.close()
     return result
 
 
-def _record_sent(inv: SurveyInvitation, attempt: SendAttempt, *, owner: str) -> None:
+@transaction.atomic
+def _record_outcomes(outcomes, *, owner: str, result: DispatchResult) -> None:
     now = timezone.now()
-    with transaction.atomic():
-        SurveyInvitation.objects.filter(pk=inv.pk, lease_owner=owner).update(
+    sent = [(inv, attempt) for inv, attempt, exc in outcomes if exc is None]
+    if sent:
+        SurveyInvitation.objects.filter(pk__in=[inv.pk for inv, _a in sent], lease_owner=owner).update(
             status=InvitationStatus.SENT, sent_at=now, lease_until=None, lease_owner="", last_error=""
         )
-        SendAttempt.objects.filter(pk=attempt.pk).update(outcome=SendAttempt.Outcome.SENT, finished_at=now)
-        inv.sent_at = now
+        SendAttempt.objects.filter(pk__in=[a.pk for _inv, a in sent]).update(
+            outcome=SendAttempt.Outcome.SENT, finished_at=now
+        )
+        # The statistics' daily rollups count sends only once they are live: ask that once.
+        if StatsRollupState.objects.filter(live=True).exists():
+            for inv, _attempt in sent:
+                inv.sent_at = now
+                nps_rollup_invitation_sent(invitation=inv)
+        result.sent += len(sent)
+    for inv, attempt, exc in outcomes:
+        if exc is not None:
+            _record_error(inv, attempt, exc, owner=owner, result=result, now=now)
 
 
 def _is_permanent(exc: Exception) -> bool:
@@ -479,8 +506,7 @@ def _is_permanent(exc: Exception) -> bool:
     return False
 
 
-def _record_error(inv: SurveyInvitation, attempt: SendAttempt, exc: Exception, *, owner: str, result) -> None:
-    now = timezone.now()
+def _record_error(inv: SurveyInvitation, attempt: SendAttempt, exc: Exception, *, owner: str, result, now) -> None:
     reason = f"{type(exc).__name__}: {exc}"[:2000]
     logger.warning("Survey invitation %s: send failed (attempt %s): %s", inv.pk, inv.attempts, reason)
     final = inv.attempts >= MAX_SEND_ATTEMPTS or _is_permanent(exc)
@@ -492,11 +518,8 @@ def _record_error(inv: SurveyInvitation, attempt: SendAttempt, exc: Exception, *
         changes["status"] = InvitationStatus.SCHEDULED
         changes["scheduled_for"] = now + dt.timedelta(seconds=RETRY_BASE_SECONDS * 4 ** (inv.attempts - 1))
         result.retried += 1
-    with transaction.atomic():
-        SurveyInvitation.objects.filter(pk=inv.pk, lease_owner=owner).update(**changes)
-        SendAttempt.objects.filter(pk=attempt.pk).update(
-            outcome=SendAttempt.Outcome.ERROR, finished_at=now, error=reason
-        )
+    SurveyInvitation.objects.filter(pk=inv.pk, lease_owner=owner).update(**changes)
+    SendAttempt.objects.filter(pk=attempt.pk).update(outcome=SendAttempt.Outcome.ERROR, finished_at=now, error=reason)
 
 
 def _release(invitation_ids: list[int], *, owner: str) -> None:
@@ -538,6 +561,7 @@ def response_record(
             service_id=invitation.service_id,
             channel=invitation.channel,
         )
+        nps_rollup_add(response=response)
     return response
 
 

@@ -376,6 +376,144 @@ def test_who_may_do_what(case: Case, role: str, users, customer, other_customer)
         check(response, expected, case)
 
 
+# --- surveys: master data, visits, NPS rounds (helper B) ---------------------------------------
+
+
+def survey_objects(customer) -> dict:
+    from tests.surveys.factories import PractitionerFactory, ServiceFactory, UnitFactory, VisitFactory
+
+    unit = UnitFactory()
+    visit = VisitFactory(customer=customer, unit=unit)
+    nps_round = _nps_round(customer)
+    return {
+        "unit": unit,
+        "practitioner": PractitionerFactory(unit=unit),
+        "service": ServiceFactory(),
+        "visit": visit,
+        "nps_round": nps_round,
+    }
+
+
+def _nps_round(customer):
+    from surveys.models import NpsRound
+
+    nps_round = NpsRound.objects.create(respondent_group="supervisor", started_by=customer.account_manager)
+    nps_round.customers.add(customer)
+    return nps_round
+
+
+WORLD_BUILDERS.append(survey_objects)
+
+# Master data belongs to no customer: the same answer on both sides.
+MASTER_LIST = (SEEN, SEEN, 403, 403, SEEN, SEEN)
+MASTER_READ = (200, 200, 403, 403, 200, 200)
+
+
+def master_write(code: int) -> tuple:
+    return (code, 403, 403, 403, 403, code)
+
+
+VISITS = (200, 403, 403, 403, 403, 200)
+
+
+def visit_body(s) -> dict:
+    n = unique()
+    return {
+        "external_id": f"matrix-{n}",
+        "customer": s.customer.business_id,
+        "patient": {"external_id": f"matrix-p-{n}", "email": f"matrix{n}@example.com"},
+        "unit": s.unit.code,
+        "channel": "visit",
+        "ended_at": "2026-11-22T10:30:00+02:00",
+    }
+
+
+CASES += [
+    Case("units: list", "get", lambda s: f"{API}/units/?code={s.unit.code}", MASTER_LIST, MASTER_LIST),
+    Case("units: retrieve", "get", lambda s: f"{API}/units/{s.unit.code}/", MASTER_READ, MASTER_READ),
+    Case(
+        "units: create",
+        "post",
+        lambda s: f"{API}/units/",
+        master_write(201),
+        master_write(201),
+        body=lambda s: {"code": f"U-{unique()}", "name": "Espoo emergency", "type": "emergency"},
+    ),
+    Case(
+        "units: update",
+        "patch",
+        lambda s: f"{API}/units/{s.unit.code}/",
+        master_write(200),
+        master_write(200),
+        body=lambda s: {"nps_target": 75},
+    ),
+    Case(
+        "practitioners: list",
+        "get",
+        lambda s: f"{API}/practitioners/?code={s.practitioner.code}",
+        MASTER_LIST,
+        MASTER_LIST,
+    ),
+    Case(
+        "practitioners: retrieve",
+        "get",
+        lambda s: f"{API}/practitioners/{s.practitioner.code}/",
+        MASTER_READ,
+        MASTER_READ,
+    ),
+    Case(
+        "practitioners: create",
+        "post",
+        lambda s: f"{API}/practitioners/",
+        master_write(201),
+        master_write(201),
+        body=lambda s: {"code": f"dr-new-{unique()}", "name": "Dr. Virtanen", "unit": s.unit.code},
+    ),
+    Case("services: list", "get", lambda s: f"{API}/services/?code={s.service.code}", MASTER_LIST, MASTER_LIST),
+    Case("services: retrieve", "get", lambda s: f"{API}/services/{s.service.code}/", MASTER_READ, MASTER_READ),
+    Case(
+        "services: create",
+        "post",
+        lambda s: f"{API}/services/",
+        master_write(201),
+        master_write(201),
+        body=lambda s: {"code": f"covid-{unique()}", "name": "COVID test", "collects_feedback": False},
+    ),
+    Case(
+        "services: update",
+        "patch",
+        lambda s: f"{API}/services/{s.service.code}/",
+        master_write(200),
+        master_write(200),
+        body=lambda s: {"collects_feedback": False},
+    ),
+    Case("visits: record", "post", lambda s: f"{API}/visits/", master_write(201), master_write(201), body=visit_body),
+    Case("visits: retrieve", "get", lambda s: f"{API}/visits/{s.visit.external_id}/", VISITS, VISITS),
+    Case(
+        "nps rounds: list",
+        "get",
+        lambda s: f"{API}/nps-rounds/?customer={s.customer.business_id}",
+        (SEEN, SEEN, 403, 403, 403, 403),
+        (SEEN, HIDDEN, 403, 403, 403, 403),
+    ),
+    Case(
+        "nps rounds: retrieve",
+        "get",
+        lambda s: f"{API}/nps-rounds/{s.nps_round.pk}/",
+        (200, 200, 403, 403, 403, 403),
+        (200, 404, 403, 403, 403, 403),
+    ),
+    Case(
+        "nps rounds: start",
+        "post",
+        lambda s: f"{API}/nps-rounds/",
+        write_own(201),
+        create_other(201),
+        body=lambda s: {"respondent_group": "decision-maker", "customers": [s.customer.business_id]},
+    ),
+]
+
+
 # --- statistics: NPS, coping, health, goal values, comments, binding targets (helper C) --------
 
 # Statistics name the customer in a filter: another portfolio's customer answers 404.

@@ -1,0 +1,197 @@
+"""Survey dispatch (issue 3): visits ingested through the API in lists of 1,000, then dispatched
+to a local SMTP sink (aiosmtpd, in its own process); a plain ``smtplib`` loop sending the same
+messages over one connection to the same sink is the ceiling.
+
+    make bench BENCH_ARGS="dispatch"                 (100,000 visits)
+    make bench BENCH_ARGS="dispatch --visits 5000"   (a quick run)
+    BENCH_DISPATCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_dispatch  (default)
+
+The scratch database is dropped and created again on every run.
+Goals on a 2-core machine with PostgreSQL: ≥ 2,000 visits/s, dispatch ≥ half the smtplib rate."""
+
+import argparse
+import asyncio
+import datetime as dt
+import multiprocessing
+import os
+import smtplib
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE_URL = os.environ.get("BENCH_DISPATCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_dispatch")
+#: The record system's batch size (API.md's maximum list length).
+LIST_SIZE = 1000
+CUSTOMERS = 50
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run in a child process: Django is set up once there, on the scratch database."""
+    parser = argparse.ArgumentParser(prog="python -m bench dispatch")
+    parser.add_argument("--visits", type=int, default=int(os.environ.get("BENCH_VISITS", "100000")))
+    args = parser.parse_args(argv if argv is not None else [])
+    env = dict(
+        os.environ,
+        DATABASE_URL=DATABASE_URL,
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        SECURE_SSL_REDIRECT="0",
+        DEBUG="0",
+        SURVEY_DELAY_SECONDS="7200",
+        SURVEY_QUIET_HOURS="",
+        SURVEY_THROTTLE_DAYS="0",
+        LOG_LEVEL="WARNING",
+        PORTAL_VAR_DIR=os.environ.get("PORTAL_VAR_DIR", "/tmp/bench-dispatch-var"),  # noqa: S108
+    )
+    env.pop("REDIS_URL", None)
+    _recreate_database()
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)  # noqa: S603
+    subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "bench.dispatch", "--visits", str(args.visits)], cwd=ROOT, env=env, check=True
+    )
+
+
+def _recreate_database() -> None:
+    import psycopg
+
+    base, name = DATABASE_URL.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+# --- The SMTP sink, in its own process so it never competes with the sender for the GIL -------
+
+
+def _sink_process(port: int, counter, ready) -> None:
+    from aiosmtpd.controller import Controller
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            with counter.get_lock():
+                counter.value += 1
+            return "250 OK"
+
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    ready.set()
+    asyncio.run(asyncio.sleep(10**6))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- The run ---------------------------------------------------------------------------------
+
+
+def _run(visits: int) -> None:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test import Client
+    from django.test.utils import override_settings
+    from rest_framework.authtoken.models import Token
+
+    from cooperation.models import CorporateCustomer
+    from portal.accounts.models import User
+    from surveys import emails, services
+    from surveys.models import Service, SurveyInvitation, Unit
+
+    customers = [
+        CorporateCustomer.objects.create(business_id=_business_id(i), name=f"Bench {i} Oy", headcount=50 + i * 10)
+        for i in range(CUSTOMERS)
+    ]
+    units = [Unit.objects.create(code=f"U{i}", name=f"Health centre {i}", type="care") for i in range(10)]
+    Service.objects.create(code="gp-visit", name="GP visit")
+    user = User.objects.create_user("bench@provider.example", role="integration")
+    token = Token.objects.create(user=user)
+    client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    ended = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=3)).isoformat()
+    languages = ("fi", "sv", "en")
+    started = time.perf_counter()
+    for first in range(0, visits, LIST_SIZE):
+        items = [
+            {
+                "external_id": f"v-{n}",
+                "customer": customers[n % CUSTOMERS].business_id,
+                "patient": {"external_id": f"p-{n}", "email": f"patient{n}@example.com", "language": languages[n % 3]},
+                "unit": units[n % 10].code,
+                "service": "gp-visit",
+                "channel": "visit",
+                "ended_at": ended,
+            }
+            for n in range(first, min(first + LIST_SIZE, visits))
+        ]
+        answer = client.post("/api/v1/visits/", items, content_type="application/json")
+        assert answer.status_code == 201, answer.content[:500]
+    ingest = time.perf_counter() - started
+    scheduled = SurveyInvitation.objects.filter(status="scheduled").count()
+    print(f"visits: {visits} through the API in lists of {LIST_SIZE}: {ingest:.1f} s, {visits / ingest:,.0f} visits/s")
+    assert scheduled == visits, scheduled
+
+    port = _free_port()
+    counter, ready = multiprocessing.Value("i", 0), multiprocessing.Event()
+    sink = multiprocessing.Process(target=_sink_process, args=(port, counter, ready), daemon=True)
+    sink.start()
+    ready.wait(10)
+    try:
+        smtp = {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": port,
+        }
+        with override_settings(**smtp):
+            started = time.perf_counter()
+            result = services.surveys_dispatch_due()
+            dispatch = time.perf_counter() - started
+        assert result.sent == visits and counter.value == visits, (result, counter.value)
+        dispatch_rate = visits / dispatch
+        print(f"dispatch: {result.sent} emails in {dispatch:.1f} s, {dispatch_rate:,.0f} emails/s (one process)")
+
+        # The ceiling: the same messages, already rendered, through one smtplib connection.
+        renderer = emails.InvitationRenderer()
+        sample = list(SurveyInvitation.objects.select_related("unit", "customer", "visit")[:visits])
+        messages = [
+            (inv.email, renderer.message(inv, services.new_token()).message().as_bytes(linesep="\r\n"))
+            for inv in sample
+        ]
+        sender = settings.DEFAULT_FROM_EMAIL
+        before = counter.value
+        started = time.perf_counter()
+        with smtplib.SMTP("127.0.0.1", port) as connection:
+            for to, raw in messages:
+                connection.sendmail(sender, [to], raw)
+        plain = time.perf_counter() - started
+        assert counter.value - before == len(messages)
+        plain_rate = len(messages) / plain
+        print(f"plain smtplib loop: {len(messages)} emails in {plain:.1f} s, {plain_rate:,.0f} emails/s")
+        share = dispatch_rate / plain_rate
+        verdict = "met" if share >= 0.5 else "NOT met"
+        print(
+            f"dispatch / smtplib = {share:.0%} (goal ≥ 50%: {verdict}); ingest goal ≥ 2,000 visits/s: "
+            f"{'met' if visits / ingest >= 2000 else 'NOT met'}"
+        )
+    finally:
+        sink.terminate()
+
+
+def _business_id(seed: int) -> str:
+    from cooperation.business_id import business_id_check_digit
+
+    n = 2_000_000 + seed * 17
+    while (check := business_id_check_digit(f"{n:07d}")) is None:
+        n += 1
+    return f"{n:07d}-{check}"
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--visits", type=int, default=100_000)
+    _run(parser.parse_args().visits)
