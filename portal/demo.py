@@ -23,7 +23,7 @@ from cooperation.models import (
 )
 from portal.accounts.models import User
 
-DEMO_PASSWORD = "demo-portal-2026"
+DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - the demo prints it for everyone
 #: Enough people per company for the health percentage and survey cells to mean something,
 #: few enough that the demo seeds in seconds on SQLite.
 MAX_DEMO_EMPLOYEES = 60
@@ -207,9 +207,17 @@ def _seed_meetings(customer, agreement, today: dt.date) -> None:
             minutes="Went through the health percentage, sick-leave trend and the NPS of employees.",
             decisions="Supervisors take the early-support training; follow sick leave monthly.",
             action_items=[
-                {"description": "Early-support training for all supervisors", "owner": "HR manager",
-                 "due_date": date + dt.timedelta(days=60), "done": done},
-                {"description": "Work-ability talks for long sick leaves", "owner": "Occupational health nurse",
-                 "due_date": date + dt.timedelta(days=30), "done": done},
+                {
+                    "description": "Early-support training for all supervisors",
+                    "owner": "HR manager",
+                    "due_date": date + dt.timedelta(days=60),
+                    "done": done,
+                },
+                {
+                    "description": "Work-ability talks for long sick leaves",
+                    "owner": "Occupational health nurse",
+                    "due_date": date + dt.timedelta(days=30),
+                    "done": done,
+                },
             ],
         )

@@ -11,7 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, logins_only=False, **options):
         logins = demo_logins() if logins_only else seed_demo()
-        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in logins:
             company = f"  — {login.customer}" if login.customer else ""
             self.stdout.write(f"  {login.role:<16} {login.email}{company}")
