@@ -472,7 +472,8 @@ def _statistics(query: StatisticsQuery, *, suppress: bool, kind: str) -> dict:
 
     total = cell(total_counts, total_suppressed)
     if kind == "nps":
-        sent, answered_invitations = invitation_counts(query, first, last) if first else (0, 0)
+        # Invitations sent within the range as asked (open ends stay open), not only around answers.
+        sent, answered_invitations = invitation_counts(query, start, end)
         target = _resolve_target(query, (last or dt.datetime.now(HELSINKI).date()).year)
         total["target"] = target
         total["target_met"] = None if target is None or total["nps"] is None else total["nps"] >= target

@@ -275,3 +275,12 @@ def test_rollups_equal_raw_aggregation_after_new_answers(admin_api, customer, un
 
     stats_rollups_rebuild(first=None, last=None)  # idempotent
     assert raw_and_rolled_up()[1] == raw
+
+
+def test_invitations_count_without_a_range_and_without_answers(admin_api, customer, unit):
+    sent_invitation("2026-03-12T10:00Z", customer=customer, unit=unit)
+    sent_invitation("2026-04-12T10:00Z", customer=customer, unit=unit)
+
+    total = get(admin_api)["total"]
+
+    assert (total["n"], total["nps"], total["invitations_sent"], total["response_rate"]) == (0, None, 2, 0.0)
