@@ -2,6 +2,7 @@
 of a quality person's units, routed to practitioners."""
 
 import csv
+import datetime as dt
 
 from django import forms
 from django.contrib import messages
@@ -9,12 +10,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cooperation.access import Role, is_admin
+from cooperation.access import CUSTOMER_ROLES, Role, is_admin
+from cooperation.models import Segment
+from cooperation.selectors import health_percentage_series
 from surveys import selectors, services
-from surveys.models import BindingTarget
+from surveys.api.statistics import resolve_statistics_query
+from surveys.models import BindingTarget, RespondentGroup, UnitType
 
 
 def _may_read_targets(user) -> bool:
@@ -142,3 +147,55 @@ def quality_comments(request):
         raise PermissionDenied
     comments = list(selectors.comments_for_quality(user=request.user)[:500])
     return render(request, "surveys/reports/quality_comments.html", {"comments": comments})
+
+
+class IndicatorFilterForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100, required=False)
+    customer = forms.CharField(label=gettext_lazy("Customer (business ID)"), required=False)
+    unit = forms.CharField(label=gettext_lazy("Unit code"), required=False)
+    segment = forms.ChoiceField(label=gettext_lazy("Segment"), choices=[("", "—"), *Segment.choices], required=False)
+    unit_type = forms.ChoiceField(
+        label=gettext_lazy("Unit type"), choices=[("", "—"), *UnitType.choices], required=False
+    )
+
+
+STATISTICS_ROLES = frozenset({Role.ADMIN, Role.ACCOUNT_MANAGER, Role.QUALITY, *CUSTOMER_ROLES})
+
+
+@login_required
+def indicators(request):
+    """NPS of each respondent group by quarter with year-to-date values, coping better, and the
+    health percentage of a customer: the same figures (and suppression) as the API."""
+    user = request.user
+    if not (is_admin(user) or user.role in STATISTICS_ROLES):
+        raise PermissionDenied
+    form = IndicatorFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    today = timezone.localdate()
+    year = filters.get("year") or today.year
+    params = {name: filters.get(name) or None for name in ("customer", "unit", "segment", "unit_type")}
+    params |= {"start": dt.date(year, 1, 1), "end": dt.date(year, 12, 31), "by": "quarter"}
+    groups = []
+    for group in RespondentGroup:
+        query, suppress = resolve_statistics_query(user, params | {"group": group.value})
+        groups.append({"label": group.label, "stats": selectors.nps_statistics(query=query, suppress=suppress)})
+    query, suppress = resolve_statistics_query(user, params)
+    coping = selectors.coping_statistics(query=query, suppress=suppress)
+    health = None
+    if query.customer is not None and user.role != Role.QUALITY:
+        health = health_percentage_series(
+            customer=query.customer, months=12, end=min(today, dt.date(year, 12, 31)), count=12
+        )
+    return render(
+        request,
+        "surveys/reports/indicators.html",
+        {
+            "form": form,
+            "year": year,
+            "customer": query.customer,
+            "groups": groups,
+            "coping": coping,
+            "health": health,
+            "suppressed_view": suppress,
+        },
+    )

@@ -80,8 +80,11 @@ def statistics_query(request) -> tuple[selectors.StatisticsQuery, bool]:
     A filter naming an object the user may not see answers 404, as the object itself would."""
     params = StatisticsQuerySerializer(data=request.query_params)
     params.is_valid(raise_exception=True)
-    data = params.validated_data
-    user = request.user
+    return resolve_statistics_query(request.user, params.validated_data)
+
+
+def resolve_statistics_query(user, data: dict) -> tuple[selectors.StatisticsQuery, bool]:
+    """The StatisticsQuery of validated parameters for ``user`` (also used by the pages)."""
     customer = None
     scope = Q()
     if data.get("customer"):
@@ -91,7 +94,7 @@ def statistics_query(request) -> tuple[selectors.StatisticsQuery, bool]:
     elif user.role == Role.ACCOUNT_MANAGER and not is_admin(user):
         scope = Q(customer__account_manager_id=user.pk)
     query = selectors.StatisticsQuery(
-        group=data["group"],
+        group=data.get("group", RespondentGroup.PATIENT),
         scope=scope,
         customer=customer,
         segment=data.get("segment"),

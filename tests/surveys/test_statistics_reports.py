@@ -138,3 +138,26 @@ def test_who_may_use_binding_targets(users, api_as, role, read, write):
     assert client.get("/api/v1/binding-targets/").status_code == read
     body = {"year": 2027, "scope": "organisation", "target": 70}
     assert client.post("/api/v1/binding-targets/", body, format="json").status_code == write
+
+
+def test_indicator_page_shows_nps_coping_and_health_with_suppression(users, client, customer):
+    from tests.cooperation.factories import EmployeeFactory
+
+    unit = UnitFactory(code="IND-1", type="care")
+    answers([10] * 6, "2026-02-10T10:00Z", customer=customer, unit=unit, coping="yes")
+    answers([0, 0], "2026-05-10T10:00Z", customer=customer, unit=unit, group="supervisor")  # two only
+    EmployeeFactory(customer=customer)
+
+    client.force_login(users["decision-maker"])
+    page = client.get("/reports/indicators/", {"year": 2026})
+    html = page.content.decode()
+
+    assert page.status_code == 200
+    assert "2026-Q1" in html and "100,0" in html  # employees' NPS, Finnish decimals
+    assert "-100,0" not in html  # the supervisors' two answers stay suppressed
+    assert "Terveysprosentti" in html or "Health percentage" in html
+
+    client.force_login(users["admin"])
+    assert "-100,0" in client.get("/reports/indicators/", {"year": 2026}).content.decode()
+    client.force_login(users["integration"])
+    assert client.get("/reports/indicators/").status_code == 403
