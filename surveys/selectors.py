@@ -65,7 +65,7 @@ def nps_round_invitation_counts(nps_round: NpsRound) -> dict[str, int]:
 # rollups answer (no customer or practitioner filter) read StatsDaily / StatsDailyByUnit.
 
 import datetime as dt  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
+from dataclasses import dataclass, field, replace  # noqa: E402
 from decimal import ROUND_HALF_UP, Decimal  # noqa: E402
 from math import sqrt  # noqa: E402
 from zoneinfo import ZoneInfo  # noqa: E402
@@ -301,28 +301,40 @@ class Suppression:
     whose suppressed months still add up to fewer than MIN are pooled within the year. A cell
     of several months (a quarter, a year, a total, a year-to-date value) is shown only if it
     holds each such group of suppressed months wholly or not at all, so that no subtraction of
-    shown cells can single out less than a whole group of at least MIN respondents."""
+    shown cells can single out less than a whole group of at least MIN respondents.
 
-    def __init__(self, monthly: dict[dt.date, dict[str, int]], *, size, min_size: int):
+    ``complement`` holds, when the question narrows the company's answers (a unit, a channel…),
+    the respondents it leaves out: the company's own figures minus these would give them, so
+    they obey the same rule."""
+
+    def __init__(
+        self,
+        monthly: dict[dt.date, dict[str, int]],
+        *,
+        size,
+        min_size: int,
+        complement: dict[dt.date, int] | None = None,
+    ):
         self.size = {month: size(counts) for month, counts in monthly.items() if size(counts) > 0}
+        self.rest = {m: n for m, n in (complement or {}).items() if m in self.size and n > 0}
         self.min_size = min_size
         self.groups: list[set[dt.date]] = []
         quarters: dict[tuple[int, int], list[dt.date]] = {}
         for month in self.size:
             quarters.setdefault((month.year, (month.month - 1) // 3), []).append(month)
         for months in quarters.values():
-            group = {m for m in months if self.size[m] < min_size}
+            group = {m for m in months if not self._safe({m})}
             if group:
                 self._grow(group, months)
                 self.groups.append(group)
         for year in sorted({m.year for m in self.size}):
-            small = [g for g in self.groups if min(g).year == year and self._sum(g) < min_size]
+            small = [g for g in self.groups if min(g).year == year and not self._safe(g)]
             if not small:
                 continue
             pooled = set().union(*small)
             self.groups = [g for g in self.groups if g not in small]
             self._grow(pooled, [m for m in self.size if m.year == year and not self._grouped(m)])
-            while self._sum(pooled) < min_size:
+            while not self._safe(pooled):
                 others = [g for g in self.groups if min(g).year == year]
                 if not others:
                     break  # the whole year is small: every cell holding it stays suppressed
@@ -334,11 +346,16 @@ class Suppression:
     def _sum(self, months) -> int:
         return sum(self.size.get(m, 0) for m in months)
 
+    def _safe(self, months) -> bool:
+        """Enough respondents in the cell, and none or enough left out of it."""
+        rest = sum(self.rest.get(m, 0) for m in months)
+        return self._sum(months) >= self.min_size and (rest == 0 or rest >= self.min_size)
+
     def _grouped(self, month: dt.date) -> bool:
         return any(month in g for g in self.groups)
 
     def _grow(self, group: set[dt.date], months: list[dt.date]) -> None:
-        while self._sum(group) < self.min_size:
+        while not self._safe(group):
             free = [m for m in months if m not in group and not self._grouped(m)]
             if not free:
                 return
@@ -349,7 +366,7 @@ class Suppression:
         months = set(_months_between(first, last))
         for group in self.groups:
             inside = group & months
-            if inside and (inside != group or self._sum(group) < self.min_size):
+            if inside and (inside != group or not self._safe(group)):
                 return False
         return True
 
@@ -414,7 +431,14 @@ def _statistics(query: StatisticsQuery, *, suppress: bool, kind: str) -> dict:
         monthly: dict[dt.date, dict[str, int]] = {}
         for day, counts in (days | after_end).items():
             _add(monthly.setdefault(_month_start(day), _zero()), counts)
-        suppression = Suppression(monthly, size=size, min_size=min_size)
+        complement = None
+        narrowed = replace(query, unit=None, unit_type=None, practitioner=None, service=None, channel=None)
+        if narrowed != query:
+            company: dict[dt.date, dict[str, int]] = {}
+            for day, counts in answer_counts_by_day(narrowed, fetch_first, fetch_last).items():
+                _add(company.setdefault(_month_start(day), _zero()), counts)
+            complement = {m: size(c) - size(monthly.get(m, _zero())) for m, c in company.items()}
+        suppression = Suppression(monthly, size=size, min_size=min_size, complement=complement)
 
     periods = []
     if by and first and last:

@@ -144,3 +144,22 @@ def test_statistics_answers_never_carry_comments(users, api_as, customer, unit):
     answers([10] * 6, "2026-03-10T10:00Z", customer=customer, unit=unit, comment="Secret remark")
     for path in ("/api/v1/nps/", "/api/v1/coping/"):
         assert "Secret remark" not in api_as(users["decision-maker"]).get(path, {"by": "month"}).content.decode()
+
+
+def test_a_narrowed_question_hides_months_whose_left_out_answers_are_few(users, api_as, customer, unit):
+    other = UnitFactory(code="HKI-ER-9", type="emergency")
+    month("2026-01-10", [10] * 7, customer, unit)
+    month("2026-01-10", [0, 0], customer, other)  # the company's January minus this unit's: two answers
+    month("2026-02-10", [10] * 10, customer, unit)
+    month("2026-02-10", [0] * 10, customer, other)
+    client = api_as(users["decision-maker"])
+    params = {"start": "2026-01-01", "end": "2026-02-28", "by": "month"}
+
+    company = client.get(NPS, params).json()
+    one_unit = client.get(NPS, params | {"unit": unit.code}).json()
+
+    assert [p["n"] for p in company["periods"]] == [9, 20]
+    # January of the unit (7) would give the other unit's two answers away: it is suppressed, and
+    # February with it, so that only the two months together (17, leaving out 12) can be seen.
+    assert [p["n"] for p in one_unit["periods"]] == [None, None]
+    assert one_unit["total"]["n"] == 17
