@@ -1,5 +1,7 @@
 """GET /api/v1/nps/ and /api/v1/coping/ on hand-counted data (API.md "Statistics")."""
 
+import datetime as dt
+
 import pytest
 
 from surveys.models import BindingTarget, StatsRollupState
@@ -284,3 +286,41 @@ def test_invitations_count_without_a_range_and_without_answers(admin_api, custom
     total = get(admin_api)["total"]
 
     assert (total["n"], total["nps"], total["invitations_sent"], total["response_rate"]) == (0, None, 2, 0.0)
+
+
+def test_the_answer_service_keeps_live_rollups_exact(admin_api, customer, unit):
+    from django.utils import timezone
+
+    from surveys.services import nps_rollup_invitation_sent, response_record
+
+    answers([10, 0], "2026-01-10T10:00Z", customer=customer, unit=unit)
+    stats_rollups_rebuild()
+    waiting = [sent_invitation(timezone.now(), customer=customer, unit=unit) for _ in range(3)]
+    for invitation, score in zip(waiting, [10, 9, 4], strict=True):
+        invitation.expires_at = timezone.now() + dt.timedelta(days=14)
+        invitation.save()
+        nps_rollup_invitation_sent(invitation=invitation)  # as the dispatcher does when it sends
+        assert response_record(invitation=invitation, score=score, coping="partly", language="fi")
+
+    rolled_up = get(admin_api, by="month")
+    StatsRollupState.objects.update(live=False)
+    raw = get(admin_api, by="month")
+
+    assert rolled_up == raw
+    assert (raw["total"]["n"], raw["total"]["invitations_sent"], raw["total"]["response_rate"]) == (5, 5, 100.0)
+
+
+def test_the_dispatcher_counts_its_sends_in_live_rollups(admin_api, customer, unit):
+    from surveys.services import surveys_dispatch_due
+    from tests.surveys.factories import InvitationFactory, VisitFactory
+
+    stats_rollups_rebuild()
+    for _ in range(3):
+        InvitationFactory(visit=VisitFactory(customer=customer, unit=unit))
+
+    assert surveys_dispatch_due().sent == 3
+
+    rolled_up = get(admin_api)["total"]
+    StatsRollupState.objects.update(live=False)
+    assert rolled_up == get(admin_api)["total"]
+    assert rolled_up["invitations_sent"] == 3
