@@ -92,6 +92,30 @@ class Writer:
         return count
 
 
+def _drop_indexes(models) -> list[str]:
+    """Drop the secondary indexes of ``models`` (not those behind constraints); their definitions."""
+    if connection.vendor != "postgresql":
+        return []
+    tables = [model._meta.db_table for model in models]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND tablename = ANY(%s) AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    return [definition for _name, definition in indexes]
+
+
+def _create_indexes(definitions: list[str]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for definition in definitions:
+            cursor.execute(definition)
+
+
 def _next_id(model) -> int:
     last = model.objects.order_by("-pk").values_list("pk", flat=True).first()
     return (last or 0) + 1
@@ -141,10 +165,14 @@ class Command(BaseCommand):
                 except DatabaseError:
                     self.say("Not a superuser: loading with foreign-key checks (slower).")
             self.master_data()
+            # Building each secondary index once at the end is several times faster than
+            # keeping it up to date row by row (PostgreSQL's own advice for bulk loads).
+            indexes = _drop_indexes([Employee, SickLeave, Visit, SurveyInvitation, Response])
             customers = self.customers(sizes["customers"], sizes["employees"])
             employees = self.employees(customers)
             self.sick_leaves(employees)
             self.visits(customers, employees, sizes["visits"])
+            _create_indexes(indexes)
         for model in (User, CorporateCustomer, Employee, SickLeave, Visit, SurveyInvitation, Response, Unit):
             _reset_sequence(model)
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
