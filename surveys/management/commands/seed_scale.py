@@ -110,6 +110,8 @@ def _drop_indexes(models) -> list[str]:
 
 
 def _create_indexes(definitions: list[str]) -> None:
+    if not definitions:
+        return
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for definition in definitions:
