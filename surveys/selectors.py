@@ -74,6 +74,7 @@ from django.conf import settings  # noqa: E402
 from django.db.models import Count, Q, Sum  # noqa: E402
 from django.db.models.functions import TruncDate  # noqa: E402
 
+from cooperation.access import Role, is_admin  # noqa: E402
 from cooperation.models import CorporateCustomer  # noqa: E402
 from surveys.models import (  # noqa: E402
     DEFAULT_NPS_TARGETS,
@@ -541,8 +542,6 @@ def nps_value(*, query: StatisticsQuery, suppress: bool = False) -> tuple[float 
 def comments_for_quality(*, user, unit: Unit | None = None, start: dt.date | None = None, end: dt.date | None = None):
     """Comments of the units a quality person follows (all units for an administrator), each
     with the practitioner it concerns, newest first."""
-    from cooperation.access import is_admin
-
     rows = Response.objects.exclude(comment="").select_related("unit", "practitioner", "service")
     if not is_admin(user):
         rows = rows.filter(unit__quality_staff_links__user=user)
@@ -558,8 +557,6 @@ def comments_for_quality(*, user, unit: Unit | None = None, start: dt.date | Non
 def binding_target_list(*, user):
     """Binding targets a user may read: account managers see those of their own customers and
     the organisation's and units'; administrators and quality staff all."""
-    from cooperation.access import Role, is_admin
-
     targets = BindingTarget.objects.select_related("unit", "customer")
     if not is_admin(user) and user.role == Role.ACCOUNT_MANAGER:
         targets = targets.filter(Q(customer__isnull=True) | Q(customer__account_manager_id=user.pk))
