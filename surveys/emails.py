@@ -1,13 +1,15 @@
 """The invitation email, from templates the provider can edit:
 ``surveys/templates/surveys/email/<language>/<patient|round>{_subject.txt,.txt,.html}``."""
 
+import base64
 import binascii
+import functools
+import hashlib
+import hmac
 import secrets
-from email.header import Header
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.utils import DNS_NAME
 from django.template.loader import get_template
@@ -17,19 +19,36 @@ from django.utils import timezone
 from surveys.models import RespondentGroup, SurveyInvitation
 
 EMAIL_LANGUAGES = ("fi", "sv", "en")
+# Where the links go in a rendered template, before each message gets its own (URL-safe
+# characters only, so HTML escaping leaves them as they are).
+SURVEY_URL_MARK = "SURVEY-URL-6c1f0e9a"
+UNSUBSCRIBE_URL_MARK = "UNSUBSCRIBE-URL-6c1f0e9a"
+#: Rendered combinations (language, unit, dates …) kept per renderer, i.e. per batch.
+RENDER_CACHE_SIZE = 256
 UNSUBSCRIBE_SALT = "surveys.unsubscribe"
 
 
+@functools.cache
+def _unsubscribe_key(secret: str) -> bytes:
+    return hashlib.sha256(f"{UNSUBSCRIBE_SALT}:{secret}".encode()).digest()
+
+
+def _unsubscribe_mac(value: str) -> str:
+    mac = hmac.new(_unsubscribe_key(settings.SECRET_KEY), value.encode(), hashlib.sha256).digest()[:16]
+    return base64.urlsafe_b64encode(mac).decode().rstrip("=")
+
+
 def unsubscribe_signature(invitation_id: int) -> str:
-    """Signed, not stored: the link names the invitation and cannot be forged for another."""
-    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(invitation_id))
+    """Signed, not stored: the link names the invitation and cannot be forged for another
+    (an HMAC of 128 bits under a key derived from SECRET_KEY, computed once)."""
+    return f"{invitation_id}-{_unsubscribe_mac(str(invitation_id))}"
 
 
 def invitation_id_from_unsubscribe(value: str) -> int | None:
-    try:
-        return int(signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(value))
-    except (signing.BadSignature, ValueError):
+    invitation_id, _, mac = value.partition("-")
+    if not invitation_id.isdigit() or not hmac.compare_digest(mac, _unsubscribe_mac(invitation_id)):
         return None
+    return int(invitation_id)
 
 
 def provider_name() -> str:
@@ -41,7 +60,12 @@ def survey_url(token: str) -> str:
 
 
 def unsubscribe_url(invitation_id: int) -> str:
-    return settings.PORTAL_BASE_URL + reverse("surveys:unsubscribe", args=[unsubscribe_signature(invitation_id)])
+    return _unsubscribe_base() + unsubscribe_signature(invitation_id) + "/"
+
+
+def _unsubscribe_base() -> str:
+    # reverse() once, not per message: the path up to the signature never changes.
+    return settings.PORTAL_BASE_URL + reverse("surveys:unsubscribe", args=["x"])[:-2]
 
 
 class InvitationRenderer:
@@ -49,7 +73,10 @@ class InvitationRenderer:
 
     def __init__(self):
         self._templates: dict[tuple[str, str], tuple] = {}
+        self._rendered: dict[tuple, tuple[str, str, str]] = {}
+        self._subjects: dict[str, str] = {}
         self.provider = provider_name()
+        self.unsubscribe_base = _unsubscribe_base()
         name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
         self.envelope_from = address
         self.from_header = formataddr((name, address), charset="utf-8")
@@ -74,18 +101,44 @@ class InvitationRenderer:
             "customer": invitation.customer.name,
             "visit_date": timezone.localtime(visit.ended_at).date() if visit else None,
             "survey_url": survey_url(token),
-            "unsubscribe_url": unsubscribe_url(invitation.pk),
+            "unsubscribe_url": self.unsubscribe_base + unsubscribe_signature(invitation.pk) + "/",
             "expires_at": timezone.localtime(invitation.expires_at) if invitation.expires_at else None,
         }
 
     def render(self, invitation: SurveyInvitation, token: str) -> tuple[dict, str, str, str]:
-        """The context, subject, plain text and HTML of an invitation."""
+        """The context, subject, plain text and HTML of an invitation.
+
+        Invitations of one batch mostly share language, unit and dates: the templates are
+        rendered once per such combination, with markers where the two links go, and each
+        message gets its own links by replacing the markers."""
         language = invitation.language if invitation.language in EMAIL_LANGUAGES else "fi"
         kind = "patient" if invitation.respondent_group == RespondentGroup.PATIENT else "round"
-        subject_t, text_t, html_t = self._templates_for(language, kind)
         context = self.context(invitation, token)
-        subject = " ".join(subject_t.render(context).split())
-        return context, subject, text_t.render(context), html_t.render(context)
+        key = (
+            language,
+            kind,
+            context["group"],
+            context["unit"],
+            context["customer"] if kind == "round" else "",
+            context["visit_date"],
+            context["expires_at"].date() if context["expires_at"] else None,
+        )
+        rendered = self._rendered.get(key)
+        if rendered is None:
+            subject_t, text_t, html_t = self._templates_for(language, kind)
+            marked = {**context, "survey_url": SURVEY_URL_MARK, "unsubscribe_url": UNSUBSCRIBE_URL_MARK}
+            rendered = (" ".join(subject_t.render(marked).split()), text_t.render(marked), html_t.render(marked))
+            if len(self._rendered) >= RENDER_CACHE_SIZE:
+                self._rendered.clear()
+            self._rendered[key] = rendered
+        subject, text, html = rendered
+        text, html = (
+            part.replace(SURVEY_URL_MARK, context["survey_url"]).replace(
+                UNSUBSCRIBE_URL_MARK, context["unsubscribe_url"]
+            )
+            for part in (text, html)
+        )
+        return context, subject, text, html
 
     def raw(self, invitation: SurveyInvitation, token: str) -> bytes:
         """The message as SMTP sends it, built directly: the same message as ``message()``
@@ -93,7 +146,9 @@ class InvitationRenderer:
         a dispatch spends outside the mail server)."""
         context, subject, text, html = self.render(invitation, token)
         boundary = secrets.token_hex(16)
-        subject_header = subject if subject.isascii() else Header(subject, "utf-8").encode()
+        subject_header = self._subjects.get(subject)
+        if subject_header is None:
+            subject_header = self._subjects[subject] = _encoded_header(subject)
         head = (
             f"From: {self.from_header}\r\n"
             f"To: {invitation.email}\r\n"
@@ -133,6 +188,21 @@ class InvitationRenderer:
         )
         message.attach_alternative(html, "text/html")
         return message
+
+
+def _encoded_header(value: str) -> str:
+    """RFC 2047 encoded words of at most 75 characters, folded onto continuation lines."""
+    if value.isascii():
+        return value
+    words, chunk = [], ""
+    for char in value:
+        if len((chunk + char).encode()) > 45:  # 45 bytes are 60 characters of base64
+            words.append(chunk)
+            chunk = char
+        else:
+            chunk += char
+    words.append(chunk)
+    return "\r\n ".join(f"=?utf-8?b?{base64.b64encode(word.encode()).decode()}?=" for word in words)
 
 
 def _quoted_printable(text: str) -> bytes:

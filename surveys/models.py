@@ -191,6 +191,8 @@ class SurveyInvitation(models.Model):
             models.Index(
                 fields=["scheduled_for"], name="invitation_due", condition=Q(status__in=["scheduled", "sending"])
             ),
+            # The dispatcher's other query: claims whose worker died, by when their lease ran out.
+            models.Index(fields=["lease_until"], name="invitation_lapsed", condition=Q(status="sending")),
             models.Index(fields=["customer", "sent_at"], name="invitation_customer_sent"),
             models.Index(fields=["sent_at"], name="invitation_sent"),
             models.Index(fields=["email", "sent_at"], name="invitation_email_sent"),

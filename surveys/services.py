@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -355,11 +355,22 @@ def invitations_claim(*, owner: str, batch_size: int = DISPATCH_BATCH_SIZE) -> l
     claimants (other workers, other machines) never get the same row."""
     now = timezone.now()
     with transaction.atomic():
-        candidates = SurveyInvitation.objects.filter(_due(now)).order_by("scheduled_for")
-        if connection.features.has_select_for_update_skip_locked:
-            # PostgreSQL: skip rows another claimant holds instead of queueing behind it.
-            candidates = candidates.select_for_update(skip_locked=True)
-        ids = list(candidates.values_list("pk", flat=True)[:batch_size])
+        # Two queries, each matching a partial index in its order, rather than one with an OR
+        # that would sort every waiting row: first rows whose claimant died, then due ones.
+        lapsed = SurveyInvitation.objects.filter(status=InvitationStatus.SENDING, lease_until__lt=now).order_by(
+            "lease_until"
+        )
+        due = SurveyInvitation.objects.filter(status=InvitationStatus.SCHEDULED, scheduled_for__lte=now).order_by(
+            "scheduled_for"
+        )
+        ids: list[int] = []
+        for candidates in (lapsed, due):
+            if connection.features.has_select_for_update_skip_locked:
+                # PostgreSQL: skip rows another claimant holds instead of queueing behind it.
+                candidates = candidates.select_for_update(skip_locked=True)
+            ids += candidates.values_list("pk", flat=True)[: batch_size - len(ids)]
+            if len(ids) >= batch_size:
+                break
         if not ids:
             return []
         # The conditional UPDATE is what makes the claim safe on any database: a row another
@@ -431,27 +442,19 @@ def _dispatch_batch(ids: list[int], *, owner: str, connection_factory) -> Dispat
             SendAttempt.objects.filter(invitation_id__in=unfinished, outcome=SendAttempt.Outcome.PENDING).update(
                 outcome=SendAttempt.Outcome.UNKNOWN, finished_at=now
             )
-        tokens = {}
-        for inv in invitations:
-            tokens[inv.pk] = new_token()
-            inv.token_hash = token_hash(tokens[inv.pk])
-        SurveyInvitation.objects.bulk_update(invitations, ["token_hash"])
+    # A fresh link per send. Its hash is stored with the send's record (one write of the row
+    # instead of two): a link of a message whose send was never recorded stays dead, and its
+    # counted resend carries a working one.
+    tokens = {inv.pk: new_token() for inv in invitations}
     result.possible_duplicates = len(unfinished)
     worker = _worker_name()
 
     renderer = emails.InvitationRenderer()
     mail = connection_factory()
     opened = False
-    for start in range(0, len(invitations), SENDS_PER_RECORD):
-        if time.monotonic() > lease_deadline:
-            _release([inv.pk for inv in invitations[start:]], owner=owner)
-            break
-        group = invitations[start : start + SENDS_PER_RECORD]
-        # Written before these messages go out: if the worker dies now, these attempts stay
-        # pending, and each resend of them is counted as a possible duplicate.
-        attempts = SendAttempt.objects.bulk_create(
-            [SendAttempt(invitation=inv, worker=worker, possible_duplicate=inv.pk in unfinished) for inv in group]
-        )
+    groups = [invitations[i : i + SENDS_PER_RECORD] for i in range(0, len(invitations), SENDS_PER_RECORD)]
+    attempts = _attempts_start(groups[0], worker=worker, unfinished=unfinished)
+    for number, group in enumerate(groups):
         outcomes: list[tuple[SurveyInvitation, SendAttempt, Exception | None]] = []
         for inv, attempt in zip(group, attempts, strict=True):
             try:
@@ -470,20 +473,43 @@ def _dispatch_batch(ids: list[int], *, owner: str, connection_factory) -> Dispat
                     mail.close()
             else:
                 outcomes.append((inv, attempt, None))
-        _record_outcomes(outcomes, owner=owner, result=result)
+        rest = [inv for later in groups[number + 1 :] for inv in later]
+        out_of_time = time.monotonic() > lease_deadline
+        # One commit records this group and starts the next one's attempts.
+        with transaction.atomic():
+            _record_outcomes(outcomes, tokens, owner=owner, result=result)
+            if rest and out_of_time:
+                _release([inv.pk for inv in rest], owner=owner)
+            elif rest:
+                attempts = _attempts_start(groups[number + 1], worker=worker, unfinished=unfinished)
+        if out_of_time:
+            break
     if opened:
         with contextlib.suppress(smtplib.SMTPException, OSError):
             mail.close()
     return result
 
 
+def _attempts_start(group: list[SurveyInvitation], *, worker: str, unfinished: set[int]) -> list[SendAttempt]:
+    """Written before the group's messages go out: if the worker dies while sending them,
+    these attempts stay pending, and each resend of them is counted as a possible duplicate."""
+    return SendAttempt.objects.bulk_create(
+        [SendAttempt(invitation=inv, worker=worker, possible_duplicate=inv.pk in unfinished) for inv in group]
+    )
+
+
 @transaction.atomic
-def _record_outcomes(outcomes, *, owner: str, result: DispatchResult) -> None:
+def _record_outcomes(outcomes, tokens: dict[int, str], *, owner: str, result: DispatchResult) -> None:
     now = timezone.now()
     sent = [(inv, attempt) for inv, attempt, exc in outcomes if exc is None]
     if sent:
         SurveyInvitation.objects.filter(pk__in=[inv.pk for inv, _a in sent], lease_owner=owner).update(
-            status=InvitationStatus.SENT, sent_at=now, lease_until=None, lease_owner="", last_error=""
+            status=InvitationStatus.SENT,
+            sent_at=now,
+            lease_until=None,
+            lease_owner="",
+            last_error="",
+            token_hash=Case(*(When(pk=inv.pk, then=Value(token_hash(tokens[inv.pk]))) for inv, _a in sent)),
         )
         SendAttempt.objects.filter(pk__in=[a.pk for _inv, a in sent]).update(
             outcome=SendAttempt.Outcome.SENT, finished_at=now

@@ -92,13 +92,13 @@ class VisitViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         if many and not 1 <= len(items) <= MAX_VISITS_PER_REQUEST:
             message = _("Send from 1 to %(max)s visits in a list.") % {"max": MAX_VISITS_PER_REQUEST}
             return Response({"non_field_errors": [message]}, status=status.HTTP_400_BAD_REQUEST)
-        validated, errors = [], {}
-        for index, item in enumerate(items):
-            serializer = VisitInSerializer(data=item)
-            if serializer.is_valid():
-                validated.append(serializer.validated_data)
-            else:
-                errors[index] = serializer.errors
+        # One list serializer: its fields are built once, not once per item.
+        serializer = VisitInSerializer(data=items, many=True)
+        errors = {}
+        if serializer.is_valid():
+            validated = serializer.validated_data
+        else:
+            errors = {index: e for index, e in enumerate(serializer.errors) if e}
         if not errors:
             try:
                 results = services.visits_record(items=validated)

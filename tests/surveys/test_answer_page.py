@@ -145,6 +145,7 @@ def test_unsubscribing_stops_later_surveys(client, users, api_as, customer):
     dispatch()
     assert not [m for m in mail.outbox if m.to == ["patient1@example.com"]]
     assert client.get("/s/unsubscribe/forged:abc/").status_code == 404
+    assert client.get(unsubscribe.replace("/s/unsubscribe/", "/s/unsubscribe/9")).status_code == 404
 
 
 def test_an_nps_round_reaches_the_contacts_of_the_group_without_the_coping_question(client, users, api_as, customer):
