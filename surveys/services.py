@@ -661,5 +661,6 @@ from surveys.statistics_services import (  # noqa: E402, F401
     binding_target_explain,
     nps_rollup_add,
     nps_rollup_invitation_sent,
+    nps_rollup_invitations_sent,
     stats_rollups_rebuild,
 )

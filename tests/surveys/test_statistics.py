@@ -324,3 +324,18 @@ def test_the_dispatcher_counts_its_sends_in_live_rollups(admin_api, customer, un
     StatsRollupState.objects.update(live=False)
     assert rolled_up == get(admin_api)["total"]
     assert rolled_up["invitations_sent"] == 3
+
+
+def test_a_batch_of_sends_counts_as_the_single_ones_would(admin_api, customer, unit):
+    from surveys.services import nps_rollup_invitations_sent
+
+    stats_rollups_rebuild()
+    other = UnitFactory(code="HKI-ER-3", type="emergency")
+    batch = [sent_invitation("2026-05-11T10:00Z", customer=customer, unit=u) for u in (unit, unit, other)]
+    batch.append(sent_invitation("2026-05-12T10:00Z", customer=customer, unit=unit))
+
+    nps_rollup_invitations_sent(invitations=batch)
+
+    rolled_up = [get(admin_api, unit=u.code)["total"]["invitations_sent"] for u in (unit, other)]
+    StatsRollupState.objects.update(live=False)
+    assert rolled_up == [get(admin_api, unit=u.code)["total"]["invitations_sent"] for u in (unit, other)] == [3, 1]
