@@ -4,7 +4,7 @@ messages over one connection to the same sink is the ceiling.
 
     make bench BENCH_ARGS="dispatch"                 (100,000 visits)
     make bench BENCH_ARGS="dispatch --visits 5000"   (a quick run)
-    make bench BENCH_ARGS="dispatch --workers 2"     (two dispatching processes, as two workers)
+    make bench BENCH_ARGS="dispatch --workers 1"     (one dispatching process; default 2, as celery worker)
     BENCH_DISPATCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_dispatch  (default)
 
 The scratch database is dropped and created again on every run.
@@ -34,7 +34,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench dispatch")
     parser.add_argument("--visits", type=int, default=int(os.environ.get("BENCH_VISITS", "100000")))
     parser.add_argument(
-        "--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", "1")), help="dispatching processes"
+        "--workers",
+        type=int,
+        default=int(os.environ.get("BENCH_WORKERS", "2")),
+        help="dispatching processes (2: what `celery worker` runs by default on 2 cores)",
     )
     args = parser.parse_args(argv if argv is not None else [])
     env = dict(
@@ -228,6 +231,6 @@ def _business_id(seed: int) -> str:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--visits", type=int, default=100_000)
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)
     parsed = parser.parse_args()
     _run(parsed.visits, parsed.workers)

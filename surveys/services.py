@@ -48,7 +48,7 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 #: Invitations one claim takes. Small enough that a claim (and the lease it holds) is done in
 #: seconds and several workers share a backlog; large enough that one SMTP connection and a
 #: few bulk queries serve many messages.
-DISPATCH_BATCH_SIZE = 100
+DISPATCH_BATCH_SIZE = 200
 #: How long a claim holds its rows. A dead worker's rows come back after this; a live worker
 #: stops a batch well before it runs out (see LEASE_SAFETY_SECONDS), so no row is sent twice.
 CLAIM_LEASE_SECONDS = getattr(settings, "SURVEY_CLAIM_LEASE_SECONDS", 600)
@@ -57,7 +57,7 @@ LEASE_SAFETY_SECONDS = 60
 #: waits for the disk (a few ms): one per message would cap dispatch at the database's commit
 #: rate, far below the mail server's. The price: a worker that dies may resend up to this many
 #: messages, and every such resend is counted in its send record as a possible duplicate.
-SENDS_PER_RECORD = 20
+SENDS_PER_RECORD = 25
 #: Tries before an invitation ends as failed; the waits between them grow fourfold from a minute
 #: (1, 4, 16, 64 minutes): a mail server down for an hour or so loses nothing.
 MAX_SEND_ATTEMPTS = 5
