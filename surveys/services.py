@@ -503,6 +503,14 @@ def _record_outcomes(outcomes, tokens: dict[int, str], *, owner: str, result: Di
     now = timezone.now()
     sent = [(inv, attempt) for inv, attempt, exc in outcomes if exc is None]
     if sent:
+        # The rows this pass still holds, locked until the commit: one whose lease ran out and
+        # that another claimant took is not recorded here, so the rollups must not count it
+        # either (its new claimant counts it when it records its own send).
+        held = set(
+            SurveyInvitation.objects.select_for_update()
+            .filter(pk__in=[inv.pk for inv, _a in sent], lease_owner=owner)
+            .values_list("pk", flat=True)
+        )
         SurveyInvitation.objects.filter(pk__in=[inv.pk for inv, _a in sent], lease_owner=owner).update(
             status=InvitationStatus.SENT,
             sent_at=now,
@@ -517,8 +525,9 @@ def _record_outcomes(outcomes, tokens: dict[int, str], *, owner: str, result: Di
         # The statistics' daily rollups count sends only once they are live: ask that once.
         if StatsRollupState.objects.filter(live=True).exists():
             for inv, _attempt in sent:
-                inv.sent_at = now
-                nps_rollup_invitation_sent(invitation=inv)
+                if inv.pk in held:
+                    inv.sent_at = now
+                    nps_rollup_invitation_sent(invitation=inv)
         result.sent += len(sent)
     for inv, attempt, exc in outcomes:
         if exc is not None:

@@ -339,3 +339,31 @@ def test_a_batch_of_sends_counts_as_the_single_ones_would(admin_api, customer, u
     rolled_up = [get(admin_api, unit=u.code)["total"]["invitations_sent"] for u in (unit, other)]
     StatsRollupState.objects.update(live=False)
     assert rolled_up == [get(admin_api, unit=u.code)["total"]["invitations_sent"] for u in (unit, other)] == [3, 1]
+
+
+def test_a_send_whose_lease_was_lost_is_not_counted_in_live_rollups(admin_api, customer, unit):
+    # A worker slower than its lease: another claimant took one of its rows mid-send. That row
+    # is not recorded as this worker's send (its conditional UPDATE misses it), so the rollups
+    # must not count it either; the new claimant counts it when it records its own send.
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from surveys.models import SurveyInvitation
+    from surveys.services import surveys_dispatch_due
+    from tests.surveys.factories import InvitationFactory, VisitFactory
+
+    stats_rollups_rebuild()
+    invitations = [InvitationFactory(visit=VisitFactory(customer=customer, unit=unit)) for _ in range(3)]
+    stolen = invitations[1]
+
+    class LeaseLostMidSend(EmailBackend):
+        def send_messages(self, messages):
+            SurveyInvitation.objects.filter(pk=stolen.pk).update(lease_owner="another-claimant")
+            return super().send_messages(messages)
+
+    surveys_dispatch_due(connection_factory=LeaseLostMidSend)
+
+    rolled_up = get(admin_api)["total"]
+    StatsRollupState.objects.update(live=False)
+    raw = get(admin_api)["total"]
+    assert raw["invitations_sent"] == 2
+    assert rolled_up == raw
