@@ -20,7 +20,7 @@ browser:
 
 demo: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --fresh-visits
 	DEBUG=1 bin/demo
 
 test: $(STAMP) browser

@@ -7,11 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cooperation import selectors, services
-from cooperation.access import customer_scope, is_admin, may_write_customers
+from cooperation.access import customer_scope, is_admin, is_customer_user, may_write_customers
 from cooperation.forms import (
     AdvanceForm,
     AgreementContentForm,
@@ -21,6 +22,7 @@ from cooperation.forms import (
     GoalForm,
     add_service_errors,
 )
+from cooperation.goal_values import goal_current_values
 from cooperation.models import PHASE_ORDER, Phase
 
 
@@ -121,6 +123,8 @@ def _agreement_page(request, agreement, *, content_form=None, advance_form=None,
     content_form = content_form or AgreementContentForm(
         initial={field: getattr(agreement, field) for field in AgreementContentForm.base_fields}
     )
+    goals = list(agreement.goals.all())
+    values = goal_current_values(goals=goals, on=timezone.localdate(), suppress=is_customer_user(request.user))
     steps = [
         {
             "phase": phase,
@@ -134,7 +138,7 @@ def _agreement_page(request, agreement, *, content_form=None, advance_form=None,
         "agreement": agreement,
         "customer": agreement.customer,
         "steps": steps,
-        "goals": agreement.goals.prefetch_related("changes__by", "measurements"),
+        "goals": [(goal, values.get(goal.pk)) for goal in goals],
         "transitions": selectors.agreement_transitions(agreement=agreement),
         "may_write": may_write,
         "content_form": content_form,

@@ -22,6 +22,7 @@ from cooperation.models import (
     Theme,
 )
 from portal.accounts.models import User
+from portal.demo_surveys import seed_demo_surveys
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - the demo prints it for everyone
 #: Enough people per company for the health percentage and survey cells to mean something,
@@ -43,6 +44,11 @@ CUSTOMERS = [
     ("Lapin Matkailu Oy", 150, "Tourism"),
     ("Turun Telakkapalvelu Oy", 260, "Shipbuilding"),
 ]
+
+
+#: Every phase is shown; the first customer, whose people have demo logins, is in follow-up so
+#: they see goals with their current values.
+DEMO_PHASES = [Phase.FOLLOW_UP, *(phase for phase in PHASE_ORDER if phase != Phase.FOLLOW_UP)]
 
 
 @dataclass(frozen=True)
@@ -95,9 +101,10 @@ def seed_demo(*, today: dt.date | None = None) -> list[DemoLogin]:
                 account_manager_email=managers[n % 2].email,
             )
             _seed_people(customer, rng, today)
-            _seed_agreement(customer, PHASE_ORDER[n % len(PHASE_ORDER)], managers[n % 2], rng, today)
+            _seed_agreement(customer, DEMO_PHASES[n % len(DEMO_PHASES)], managers[n % 2], rng, today)
         customers.append(customer)
 
+    seed_demo_surveys(customers=customers)
     first = customers[0]
     _user("ceo@pohjolan-konepaja.example", Role.DECISION_MAKER, "Pekka Pohjola", customer=first)
     _user("supervisor@pohjolan-konepaja.example", Role.SUPERVISOR, "Sari Esihenkilö", customer=first)
@@ -133,7 +140,7 @@ def _seed_people(customer: CorporateCustomer, rng: random.Random, today: dt.date
             employed_from=employed_from,
             employed_until=today - dt.timedelta(days=rng.randint(1, 50)) if leaves_in else None,
         )
-        for _ in range(rng.choices([0, 1, 2, 3], weights=[55, 25, 13, 7])[0]):
+        for _ in range(rng.choices([0, 1, 2, 3], weights=[68, 20, 8, 4])[0]):
             start = today - dt.timedelta(days=rng.randint(5, 360))
             cooperation_services.sick_leave_create(
                 customer=customer, employee=employee, start=start, end=start + dt.timedelta(days=rng.randint(0, 9))

@@ -1,0 +1,242 @@
+"""Survey demo data for `seed_demo`: a year of answered visits for the demo customers, so the
+indicators, the binding-target report and the quality comments have something to show; and a
+few visits that end just now, so the running demo worker sends real invitations minutes after
+`make demo` starts."""
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from cooperation.models import Contact, CorporateCustomer, Employee
+from portal.accounts.models import User
+from surveys import services as survey_services
+from surveys.models import (
+    BindingTarget,
+    Channel,
+    CopingAnswer,
+    InvitationStatus,
+    Practitioner,
+    RespondentGroup,
+    Response,
+    Service,
+    SurveyInvitation,
+    TargetScope,
+    Unit,
+    UnitQualityStaff,
+    UnitType,
+    Visit,
+)
+
+UNITS = [
+    ("HKI-CARE-1", "Helsinki Kamppi care unit", UnitType.CARE),
+    ("TRE-CARE-1", "Tampere care unit", UnitType.CARE),
+    ("TKU-CARE-1", "Turku care unit", UnitType.CARE),
+    ("HKI-EMER-1", "Helsinki emergency unit", UnitType.EMERGENCY),
+    ("DIGI-1", "Digital clinic (chat and remote)", UnitType.DIGITAL),
+]
+SERVICES = [
+    ("gp-visit", "Occupational physician's appointment", True),
+    ("nurse-visit", "Occupational health nurse's appointment", True),
+    ("physio", "Physiotherapy", True),
+    ("psychologist", "Occupational psychologist", True),
+    ("covid-test", "COVID testing", False),  # collects no feedback (DOMAIN.md)
+]
+#: Scores 0..10 by unit type: care units near their 70 target, emergency units lower.
+SCORE_WEIGHTS = {
+    UnitType.CARE: [1, 0, 1, 1, 1, 2, 3, 5, 10, 28, 48],
+    UnitType.EMERGENCY: [2, 1, 1, 2, 2, 3, 5, 9, 14, 25, 36],
+    UnitType.DIGITAL: [1, 1, 1, 1, 2, 3, 4, 8, 14, 26, 39],
+}
+VISITS_PER_EMPLOYEE_YEAR = 2.4
+ANSWER_RATE = 0.35
+COMMENTS = [
+    "Sain hyvät ohjeet ja apua nopeasti.",
+    "Lääkäri kuunteli ja selitti asiat selkeästi.",
+    "Jouduin odottamaan vastaanotolle puoli tuntia.",
+    "Fick bra hjälp, tack!",
+    "The nurse was very helpful.",
+    "Ajanvaraus chatissa oli helppoa.",
+]
+
+
+def _master_data() -> tuple[list[Unit], list[Practitioner], list[Service]]:
+    units = []
+    for code, name, unit_type in UNITS:
+        unit, _ = Unit.objects.get_or_create(code=code, defaults={"name": name, "type": unit_type})
+        units.append(unit)
+    practitioners = []
+    for n, unit in enumerate(units):
+        for k in range(2):
+            practitioner, _ = Practitioner.objects.get_or_create(
+                code=f"dr-{n}{k}", defaults={"name": f"Practitioner {n}{k} ({unit.code})", "unit": unit}
+            )
+            practitioners.append(practitioner)
+    services = [
+        Service.objects.get_or_create(code=code, defaults={"name": name, "collects_feedback": collects})[0]
+        for code, name, collects in SERVICES
+    ]
+    return units, practitioners, services
+
+
+@transaction.atomic
+def seed_demo_surveys(*, customers: list[CorporateCustomer], now: dt.datetime | None = None) -> None:
+    now = now or timezone.now()
+    units, practitioners, services = _master_data()
+    quality = User.objects.filter(email="quality@demo.example").first()
+    if quality:
+        for unit in units[:3]:
+            UnitQualityStaff.objects.get_or_create(unit=unit, user=quality)
+    BindingTarget.objects.get_or_create(
+        year=now.year,
+        scope=TargetScope.ORGANISATION,
+        respondent_group=RespondentGroup.PATIENT,
+        defaults={"target": 70},
+    )
+    if Visit.objects.filter(external_id__startswith="demo-").exists():
+        return  # the year of history is there already; running again adds nothing
+    rng = random.Random(7)
+    by_unit = {unit.pk: [p for p in practitioners if p.unit_id == unit.pk] for unit in units}
+    feedback_services = [s for s in services if s.collects_feedback]
+    visits, invitations, answers = [], [], []
+    for customer in customers:
+        for employee in Employee.objects.filter(customer=customer):
+            for _ in range(_poisson(rng, VISITS_PER_EMPLOYEE_YEAR)):
+                unit = rng.choices(units, weights=[30, 20, 15, 20, 15])[0]
+                ended_at = now - dt.timedelta(days=rng.uniform(3, 365), hours=rng.uniform(0, 8))
+                visit = Visit(
+                    external_id=f"demo-{len(visits):06d}",
+                    customer=customer,
+                    employee=employee,
+                    unit=unit,
+                    practitioner=rng.choice(by_unit[unit.pk]),
+                    service=rng.choice(feedback_services),
+                    channel=Channel.CHAT
+                    if unit.type == UnitType.DIGITAL
+                    else rng.choice([Channel.VISIT] * 4 + [Channel.REMOTE, Channel.PHONE]),
+                    ended_at=ended_at,
+                )
+                visits.append(visit)
+    Visit.objects.bulk_create(visits, batch_size=500)
+    for visit in visits:
+        sent_at = visit.ended_at + dt.timedelta(hours=2)
+        answered = rng.random() < ANSWER_RATE
+        invitation = SurveyInvitation(
+            respondent_group=RespondentGroup.PATIENT,
+            visit=visit,
+            employee=visit.employee,
+            email=visit.employee.email,
+            language=visit.employee.language,
+            customer=visit.customer,
+            segment=visit.customer.segment,
+            unit=visit.unit,
+            unit_type=visit.unit.type,
+            practitioner=visit.practitioner,
+            service=visit.service,
+            channel=visit.channel,
+            status=InvitationStatus.ANSWERED if answered else InvitationStatus.SENT,
+            scheduled_for=sent_at,
+            sent_at=sent_at,
+            expires_at=sent_at + dt.timedelta(days=14),
+            answered_at=sent_at + dt.timedelta(hours=rng.uniform(0.1, 30)) if answered else None,
+        )
+        invitations.append(invitation)
+    SurveyInvitation.objects.bulk_create(invitations, batch_size=500)
+    for invitation in invitations:
+        if invitation.answered_at:
+            answers.append(_answer(invitation, rng, RespondentGroup.PATIENT))
+    answers += _contact_answers(customers, rng, now)
+    Response.objects.bulk_create(answers, batch_size=500)
+    # The demo's history went in as bulk rows: make the daily rollups match them.
+    survey_services.stats_rollups_rebuild()
+
+
+def _answer(invitation: SurveyInvitation, rng: random.Random, group: str) -> Response:
+    score = rng.choices(range(11), weights=SCORE_WEIGHTS.get(invitation.unit_type, SCORE_WEIGHTS[UnitType.CARE]))[0]
+    coping = ""
+    if group == RespondentGroup.PATIENT:
+        coping = rng.choices(CopingAnswer.values, weights=[55, 25, 10, 10])[0]
+    return Response(
+        invitation=invitation,
+        respondent_group=group,
+        score=score,
+        coping=coping,
+        comment=rng.choice(COMMENTS) if rng.random() < 0.15 else "",
+        language=invitation.language,
+        answered_at=invitation.answered_at,
+        customer_id=invitation.customer_id,
+        segment=invitation.segment,
+        unit_id=invitation.unit_id,
+        unit_type=invitation.unit_type,
+        practitioner_id=invitation.practitioner_id,
+        service_id=invitation.service_id,
+        channel=invitation.channel,
+    )
+
+
+def _contact_answers(customers, rng: random.Random, now) -> list[Response]:
+    """Last spring's rounds to supervisors and decision-makers (Contacts)."""
+    invitations = []
+    for customer in customers:
+        for contact in Contact.objects.filter(customer=customer, role__in=["supervisor", "decision-maker"]):
+            for months_ago in (2, 8):
+                sent_at = now - dt.timedelta(days=30 * months_ago)
+                invitations.append(
+                    SurveyInvitation(
+                        respondent_group=contact.role,
+                        contact=contact,
+                        email=contact.email,
+                        language=contact.language,
+                        customer=customer,
+                        segment=customer.segment,
+                        status=InvitationStatus.ANSWERED,
+                        scheduled_for=sent_at,
+                        sent_at=sent_at,
+                        expires_at=sent_at + dt.timedelta(days=14),
+                        answered_at=sent_at + dt.timedelta(days=1),
+                    )
+                )
+    SurveyInvitation.objects.bulk_create(invitations)
+    return [_answer(invitation, rng, invitation.respondent_group) for invitation in invitations]
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    # Knuth's method: enough for a demo's visit counts.
+    limit, k, p = pow(2.718281828, -mean), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
+def record_fresh_visits(*, customers: list[CorporateCustomer], now: dt.datetime | None = None) -> int:
+    """A few visits that ended almost SURVEY_DELAY_SECONDS ago, through the real visit service:
+    the demo's worker sends their invitations within minutes (see var/outbox/)."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    items = []
+    for n, customer in enumerate(customers[:3]):
+        employee = Employee.objects.filter(customer=customer).order_by("external_id").first()
+        if employee is None:
+            continue
+        ended_at = now - dt.timedelta(seconds=settings.SURVEY_DELAY_SECONDS) + dt.timedelta(minutes=2 + n)
+        items.append(
+            {
+                "external_id": f"demo-fresh-{now:%Y%m%d%H%M}-{n}",
+                "customer": customer.business_id,
+                "unit": "HKI-CARE-1",
+                "practitioner": "dr-00",
+                "service": "gp-visit",
+                "channel": Channel.VISIT,
+                "ended_at": ended_at,
+                "patient": {
+                    "external_id": employee.external_id,
+                    "email": employee.email,
+                    "language": employee.language,
+                },
+            }
+        )
+    return len(survey_services.visits_record(items=items))
