@@ -374,12 +374,15 @@ class Suppression:
 
 def _resolve_target(query: StatisticsQuery, year: int) -> int | None:
     """API.md: the unit's own target when one unit is asked for, else the binding target set for
-    the customer or the organisation for that year, else the default of the unit type."""
+    the customer or the organisation for that year, else the default of the unit type. A unit
+    without a target of its own (a digital service has no default) falls through to the rest."""
     if query.unit is not None:
         binding = BindingTarget.objects.filter(
             scope=TargetScope.UNIT, unit=query.unit, year=year, respondent_group=query.group
         ).first()
-        return binding.target if binding else query.unit.nps_target
+        own = binding.target if binding else query.unit.nps_target
+        if own is not None:
+            return own
     if query.customer is not None:
         binding = BindingTarget.objects.filter(
             scope=TargetScope.CUSTOMER, customer=query.customer, year=year, respondent_group=query.group

@@ -367,3 +367,18 @@ def test_a_send_whose_lease_was_lost_is_not_counted_in_live_rollups(admin_api, c
     raw = get(admin_api)["total"]
     assert raw["invitations_sent"] == 2
     assert rolled_up == raw
+
+
+def test_a_unit_without_a_target_of_its_own_takes_the_binding_target(admin_api, customer):
+    digital = UnitFactory(code="HKI-DIGI-1", type="digital")  # no default target for digital services
+    answers([10, 10, 6], "2026-03-10T10:00Z", customer=customer, unit=digital)  # NPS 33.3
+
+    def target(**params):
+        total = get(admin_api, start="2026-01-01", end="2026-12-31", unit=digital.code, **params)["total"]
+        return total["target"], total["target_met"]
+
+    assert target() == (None, None)
+    BindingTarget.objects.create(year=2026, scope="organisation", target=30)
+    assert target() == (30, True)
+    BindingTarget.objects.create(year=2026, scope="customer", customer=customer, target=40)
+    assert target(customer=customer.business_id) == (40, False)
