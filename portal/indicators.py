@@ -5,6 +5,7 @@ health percentage and sick-leave days from cooperation), its progress, and month
 It lives in portal because it needs both apps (cooperation never reaches into surveys)."""
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
 from celery import shared_task
@@ -15,7 +16,7 @@ from django.utils import timezone
 from cooperation.models import Goal, Indicator, Measurement, Phase
 from cooperation.selectors import health_percentage, health_window
 from surveys.models import RespondentGroup
-from surveys.selectors import StatisticsQuery, nps_value
+from surveys.selectors import StatisticsQuery, nps_statistics, nps_value, period_bounds
 
 NPS_GROUPS = {
     Indicator.NPS_EMPLOYEES: RespondentGroup.PATIENT,
@@ -41,7 +42,14 @@ def goal_indicator_value(*, goal: Goal, on: dt.date, suppress: bool = False) -> 
     value, respondents, computed, measured_on = None, None, goal.indicator in COMPUTED_INDICATORS, on
     if goal.indicator in NPS_GROUPS:
         query = StatisticsQuery(group=NPS_GROUPS[goal.indicator], customer=customer, start=start, end=end)
-        value, respondents = nps_value(query=query, suppress=suppress)
+        if suppress:
+            # The customer's people get what the NPS API gives them: whole months (windows a
+            # day apart would single out one day's answers) and no count of a small cell.
+            start, end = start.replace(day=1), period_bounds(end, "month")[1]
+            total = nps_statistics(query=replace(query, start=start, end=end), suppress=True)["total"]
+            value, respondents = total["nps"], total["n"]
+        else:
+            value, respondents = nps_value(query=query)
     elif goal.indicator in HEALTH_FIGURES:
         value = health_percentage(customer=customer, months=WINDOW_MONTHS, end=on)[HEALTH_FIGURES[goal.indicator]]
     else:

@@ -129,3 +129,22 @@ def test_who_may_read_a_goal_value(users, api_as, customer, other_customer, role
 
     assert client.get(f"/api/v1/goals/{own_goal.pk}/indicator/").status_code == own
     assert client.get(f"/api/v1/goals/{other_goal.pk}/indicator/").status_code == other
+
+
+def test_customer_users_can_neither_count_a_small_cell_nor_subtract_day_windows(users, api_as, customer, agreement):
+    goal = GoalFactory(agreement=agreement, indicator="nps-employees", baseline=0, target=50)
+    answers([10, 10, 10], "2026-03-10T10:00Z", customer=customer)
+    client = api_as(users["decision-maker"])
+
+    small = indicator(client, goal)
+    assert (small["current_value"], small["respondents"]) == (None, None)  # not even how few
+
+    # Six answers on 10 March and one more on 11 March: two windows a day apart would tell
+    # what the one person answered. The customer's people get whole months, as in the NPS API.
+    answers([10, 10, 10], "2026-03-10T11:00Z", customer=customer)
+    answers([0], "2026-03-11T10:00Z", customer=customer)
+    on_10th, on_11th = indicator(client, goal, on="2026-03-10"), indicator(client, goal, on="2026-03-11")
+    assert on_10th["current_value"] == on_11th["current_value"] == 71.4  # (6 − 1) / 7
+    assert on_10th["respondents"] == on_11th["respondents"] == 7
+    assert on_10th["window"] == {"start": "2025-03-01", "end": "2026-03-31"}
+    assert indicator(api_as(users["admin"]), goal, on="2026-03-10")["respondents"] == 6  # staff: exact days
