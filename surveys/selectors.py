@@ -250,14 +250,21 @@ def _one_decimal(value: float | None) -> float | None:
     return float(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
+def _percent(part: int, whole: int) -> float:
+    """``part / whole`` in per cent to one decimal, half up from the exact value: with floats,
+    (13 − 10) / 48 comes out as 6.2499… and would round to 6.2 instead of 6.3."""
+    return float((Decimal(part * 100) / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
 def nps_figures(counts: dict[str, int]) -> dict:
     """NPS and its 95 % margin of error (DOMAIN.md): 1.96·100·√(((p+d) − (p−d)²)/n)."""
     n = counts.get("n", 0)
     if not n:
         return {"nps": None, "moe95": None}
-    p, d = counts["promoters"] / n, counts["detractors"] / n
-    variance = max((p + d) - (p - d) ** 2, 0.0)
-    return {"nps": _one_decimal((p - d) * 100), "moe95": _one_decimal(1.96 * 100 * sqrt(variance / n))}
+    promoters, detractors = counts["promoters"], counts["detractors"]
+    # ((p+d) − (p−d)²) / n over whole counts: ((P+D)·n − (P−D)²) / n³, never below zero.
+    variance = ((promoters + detractors) * n - (promoters - detractors) ** 2) / n**3
+    return {"nps": _percent(promoters - detractors, n), "moe95": _one_decimal(1.96 * 100 * sqrt(variance))}
 
 
 def coping_size(counts: dict[str, int]) -> int:
@@ -268,7 +275,7 @@ def coping_size(counts: dict[str, int]) -> int:
 def coping_figures(counts: dict[str, int]) -> dict:
     size = coping_size(counts)
     better = counts.get("coping_yes", 0) + counts.get("coping_partly", 0)
-    return {"coping_better": _one_decimal(better / size * 100) if size else None}
+    return {"coping_better": _percent(better, size) if size else None}
 
 
 def _add(total: dict[str, int], counts: dict[str, int]) -> None:
@@ -506,9 +513,7 @@ def _statistics(query: StatisticsQuery, *, suppress: bool, kind: str) -> dict:
         total["target"] = target
         total["target_met"] = None if target is None or total["nps"] is None else total["nps"] >= target
         total["invitations_sent"] = sent
-        total["response_rate"] = (
-            None if not sent or total_suppressed else _one_decimal(answered_invitations / sent * 100)
-        )
+        total["response_rate"] = None if not sent or total_suppressed else _percent(answered_invitations, sent)
         total["suppressed"] = total.pop("suppressed")
 
     cumulative_name = "cumulative_nps" if kind == "nps" else "cumulative_coping_better"

@@ -382,3 +382,16 @@ def test_a_unit_without_a_target_of_its_own_takes_the_binding_target(admin_api, 
     assert target() == (30, True)
     BindingTarget.objects.create(year=2026, scope="customer", customer=customer, target=40)
     assert target(customer=customer.business_id) == (40, False)
+
+
+def test_figures_round_half_up_from_their_exact_value(admin_api, customer, unit):
+    # 13 promoters, 25 passives and 10 detractors of 48: NPS (13 − 10) / 48 = 6.25 exactly, so
+    # 6.3 (a float difference of the shares is 6.2499…, which would round down to 6.2).
+    answers([10] * 13 + [8] * 25 + [3] * 10, "2026-03-10T10:00Z", customer=customer, unit=unit)
+    for _ in range(32):
+        sent_invitation("2026-03-11T10:00Z", customer=customer, unit=unit)
+
+    total = get(admin_api, start="2026-03-01", end="2026-03-31")["total"]
+
+    assert (total["n"], total["nps"]) == (48, 6.3)
+    assert (total["invitations_sent"], total["response_rate"]) == (80, 60.0)
