@@ -223,8 +223,8 @@ def health_percentage(*, customer: CorporateCustomer, months: int, end: dt.date)
         "window": {"start": start, "end": end},
         "employees": employees,
         "without_sick_leave": counts["without_sick_leave"],
-        "health_percentage": _round1(counts["without_sick_leave"] / employees * 100) if employees else None,
-        "sick_leave_days_per_person_year": _round1(sick_days / (person_days / 365)) if person_days else None,
+        "health_percentage": _ratio1(counts["without_sick_leave"] * 100, employees) if employees else None,
+        "sick_leave_days_per_person_year": _ratio1(sick_days * 365, person_days) if person_days else None,
     }
 
 
@@ -240,5 +240,7 @@ def health_percentage_series(*, customer: CorporateCustomer, months: int, end: d
     return points[::-1]
 
 
-def _round1(value: float) -> float:
-    return float(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+def _ratio1(numerator: int, denominator: int) -> float:
+    """``numerator / denominator`` to one decimal, half up from the exact value (in floats
+    23 / 80 · 100 is 28.749…, which would round to 28.7 instead of 28.8)."""
+    return float((Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))

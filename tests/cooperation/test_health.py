@@ -120,3 +120,16 @@ def test_who_may_read_health(users, api_as, customer, other_customer, role, own,
     client = api_as(users[role])
     assert client.get(url(customer, months=12, end="2025-12-31")).status_code == own
     assert client.get(url(other_customer, months=12, end="2025-12-31")).status_code == other
+
+
+def test_percentage_rounds_half_up_from_its_exact_value(users, api_as, customer):
+    # 23 of 80 without sick leave: 28.75 % exactly, so 28.8 (23 / 80 · 100 in floats is 28.749…).
+    for number in range(80):
+        leaves = [] if number < 23 else [("2025-03-02", "2025-03-02")]
+        employee(customer, "2020-01-01", None, *leaves)
+
+    body = api_as(users["admin"]).get(url(customer, months=12, end="2025-12-31")).json()
+
+    assert (body["employees"], body["without_sick_leave"], body["health_percentage"]) == (80, 23, 28.8)
+    # 57 days over 80 person-years.
+    assert body["sick_leave_days_per_person_year"] == 0.7
