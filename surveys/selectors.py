@@ -67,6 +67,7 @@ def nps_round_invitation_counts(nps_round: NpsRound) -> dict[str, int]:
 import datetime as dt  # noqa: E402
 from dataclasses import dataclass, field, replace  # noqa: E402
 from decimal import ROUND_HALF_UP, Decimal  # noqa: E402
+from itertools import combinations  # noqa: E402
 from math import sqrt  # noqa: E402
 from zoneinfo import ZoneInfo  # noqa: E402
 
@@ -311,9 +312,10 @@ class Suppression:
     holds each such group of suppressed months wholly or not at all, so that no subtraction of
     shown cells can single out less than a whole group of at least MIN respondents.
 
-    ``complement`` holds, when the question narrows the company's answers (a unit, a channel…),
-    the respondents it leaves out: the company's own figures minus these would give them, so
-    they obey the same rule."""
+    ``complements`` hold, when the question narrows the company's answers (a unit, a channel…),
+    the respondents it leaves out of each wider question (the company, the unit's type, the
+    practitioner's unit…): that question's figures minus these would give them, so they obey
+    the same rule."""
 
     def __init__(
         self,
@@ -321,10 +323,10 @@ class Suppression:
         *,
         size,
         min_size: int,
-        complement: dict[dt.date, int] | None = None,
+        complements: list[dict[dt.date, int]] = (),
     ):
         self.size = {month: size(counts) for month, counts in monthly.items() if size(counts) > 0}
-        self.rest = {m: n for m, n in (complement or {}).items() if m in self.size and n > 0}
+        self.rests = [{m: n for m, n in c.items() if m in self.size and n > 0} for c in complements]
         self.min_size = min_size
         self.groups: list[set[dt.date]] = []
         quarters: dict[tuple[int, int], list[dt.date]] = {}
@@ -355,9 +357,14 @@ class Suppression:
         return sum(self.size.get(m, 0) for m in months)
 
     def _safe(self, months) -> bool:
-        """Enough respondents in the cell, and none or enough left out of it."""
-        rest = sum(self.rest.get(m, 0) for m in months)
-        return self._sum(months) >= self.min_size and (rest == 0 or rest >= self.min_size)
+        """Enough respondents in the cell, and none or enough left out of each wider question."""
+        if self._sum(months) < self.min_size:
+            return False
+        for rests in self.rests:
+            rest = sum(rests.get(m, 0) for m in months)
+            if 0 < rest < self.min_size:
+                return False
+        return True
 
     def _grouped(self, month: dt.date) -> bool:
         return any(month in g for g in self.groups)
@@ -377,6 +384,30 @@ class Suppression:
             if inside and (inside != group or not self._safe(group)):
                 return False
         return True
+
+
+#: The filters that narrow a customer's answers below the whole company's.
+NARROWING_FILTERS = ("segment", "unit", "unit_type", "practitioner", "service", "channel")
+
+
+def _wider_queries(query: StatisticsQuery) -> list[StatisticsQuery]:
+    """Every question whose answers hold those of ``query`` and more: each of its narrowing
+    filters left out in turn and together, with the ones a filter implies (a practitioner's
+    unit, a unit's type) made explicit, since unit type minus one unit is as telling as the
+    company minus that unit. At most 2^k − 1 questions for k filters; mostly one or three."""
+    implied = query
+    if implied.practitioner is not None and implied.unit is None:
+        implied = replace(implied, unit=implied.practitioner.unit)
+    if implied.unit is not None and not implied.unit_type:
+        implied = replace(implied, unit_type=implied.unit.type)
+    present = [name for name in NARROWING_FILTERS if getattr(implied, name)]
+    wider = []
+    for size in range(len(present)):
+        for kept in combinations(present, size):
+            candidate = replace(implied, **{name: None for name in present if name not in kept})
+            if candidate not in wider:
+                wider.append(candidate)
+    return wider
 
 
 def _resolve_target(query: StatisticsQuery, year: int) -> int | None:
@@ -442,14 +473,15 @@ def _statistics(query: StatisticsQuery, *, suppress: bool, kind: str) -> dict:
         monthly: dict[dt.date, dict[str, int]] = {}
         for day, counts in (days | after_end).items():
             _add(monthly.setdefault(_month_start(day), _zero()), counts)
-        complement = None
-        narrowed = replace(query, unit=None, unit_type=None, practitioner=None, service=None, channel=None)
-        if narrowed != query:
-            company: dict[dt.date, dict[str, int]] = {}
-            for day, counts in answer_counts_by_day(narrowed, fetch_first, fetch_last).items():
-                _add(company.setdefault(_month_start(day), _zero()), counts)
-            complement = {m: size(c) - size(monthly.get(m, _zero())) for m, c in company.items()}
-        suppression = Suppression(monthly, size=size, min_size=min_size, complement=complement)
+        complements = []
+        for wider in _wider_queries(query):
+            months: dict[dt.date, dict[str, int]] = {}
+            for day, counts in answer_counts_by_day(wider, fetch_first, fetch_last).items():
+                _add(months.setdefault(_month_start(day), _zero()), counts)
+            # Where the two are not nested (a practitioner's visit at another unit) no clean
+            # difference exists: what the wider one does not hold counts as nothing left out.
+            complements.append({m: max(size(c) - size(monthly.get(m, _zero())), 0) for m, c in months.items()})
+        suppression = Suppression(monthly, size=size, min_size=min_size, complements=complements)
 
     periods = []
     if by and first and last:

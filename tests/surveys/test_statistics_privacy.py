@@ -163,3 +163,32 @@ def test_a_narrowed_question_hides_months_whose_left_out_answers_are_few(users, 
     # February with it, so that only the two months together (17, leaving out 12) can be seen.
     assert [p["n"] for p in one_unit["periods"]] == [None, None]
     assert one_unit["total"]["n"] == 17
+
+
+def test_a_question_inside_a_wider_one_hides_what_it_leaves_out_of_that_one(users, api_as, customer, unit):
+    # Care unit type minus one care unit would give the other care unit's two answers away,
+    # though each question alone leaves out enough of the company (the emergency unit's ten).
+    small = UnitFactory(code="HKI-CARE-2", type="care")
+    emergency = UnitFactory(code="HKI-ER-9", type="emergency")
+    month("2026-03-10", [10] * 10, customer, unit)
+    month("2026-03-10", [0, 0], customer, small)
+    month("2026-03-10", [10] * 10, customer, emergency)
+    client = api_as(users["decision-maker"])
+    march = {"start": "2026-03-01", "end": "2026-03-31"}
+
+    def n(**params):
+        return client.get(NPS, march | params).json()["total"]["n"]
+
+    assert n() == 22
+    assert n(unit=small.code) is None
+    visible = {n(unit_type="care"), n(unit=unit.code)}
+    assert None in visible  # one of the two must not be shown
+    # A practitioner's answers are inside their unit: the unit minus the practitioner in April
+    # would give two answers away.
+    doctor = PractitionerFactory(code="dr-1", unit=unit)
+    answers([10] * 10, "2026-04-10T10:00Z", customer=customer, practitioner=doctor)
+    answers([0, 0], "2026-04-10T10:00Z", customer=customer, unit=unit)
+    answers([10] * 10, "2026-04-10T10:00Z", customer=customer, unit=emergency)
+    april = {"start": "2026-04-01", "end": "2026-04-30"}
+    assert None in {n(**april, unit=unit.code), n(**april, practitioner=doctor.code)}
+    assert None in {n(**april, unit_type="care"), n(**april, practitioner=doctor.code, channel="visit")}
