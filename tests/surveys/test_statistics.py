@@ -395,3 +395,28 @@ def test_figures_round_half_up_from_their_exact_value(admin_api, customer, unit)
 
     assert (total["n"], total["nps"]) == (48, 6.3)
     assert (total["invitations_sent"], total["response_rate"]) == (80, 60.0)
+
+
+def test_sends_and_answers_through_the_link_keep_live_rollups_exact(admin_api, client, customer, unit):
+    import re
+
+    from django.core import mail
+    from django.core.management import call_command
+
+    from tests.surveys.factories import InvitationFactory, VisitFactory
+
+    stats_rollups_rebuild()
+    for _ in range(3):
+        InvitationFactory(visit=VisitFactory(customer=customer, unit=unit))
+    call_command("dispatch_due_surveys", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    paths = [re.search(r"https?://[^/\s]+(/s/[A-Za-z0-9_-]+/)", m.body).group(1) for m in mail.outbox]
+    for path, score in zip(paths[:2], [10, 3], strict=True):
+        client.post(path, {"score": score, "coping": "yes"})
+        client.post(path, {"score": 0, "coping": "no"})  # a second submit changes nothing
+
+    rolled_up = [get(admin_api, by="month"), get(admin_api, url="/api/v1/coping/", unit=unit.code)]
+    StatsRollupState.objects.update(live=False)
+    raw = [get(admin_api, by="month"), get(admin_api, url="/api/v1/coping/", unit=unit.code)]
+    assert rolled_up == raw
+    total = raw[0]["total"]
+    assert (total["n"], total["nps"], total["invitations_sent"], total["response_rate"]) == (2, 0.0, 3, 66.7)
