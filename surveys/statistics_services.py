@@ -156,14 +156,19 @@ def stats_rollups_rebuild(*, first: dt.date | None = None, last: dt.date | None 
     """Recompute the rollups of ``first``..``last`` (Helsinki days; default: all data) from the
     raw rows, a month per transaction; running it again gives the same rows. Returns rows written."""
     data_first, data_last = _data_days()
+    state = StatsRollupState.objects.first() or StatsRollupState()
+    was_live = state.live
+    if not was_live:
+        # This rebuild switches the statistics to the rollups, so it fills them for all data:
+        # a range alone would leave every answer outside it out of every figure from now on.
+        first = min(filter(None, [first, data_first]), default=None)
+        last = max(filter(None, [last, data_last]), default=None)
     first = first or data_first
     last = last or data_last
     written = 0
     if first and last:
         for chunk_first, chunk_last in _month_chunks(first, last):
             written += _rebuild_chunk(chunk_first, chunk_last)
-    state = StatsRollupState.objects.first() or StatsRollupState()
-    was_live = state.live
     state.live = True
     state.rebuilt_at = timezone.now()
     if first:

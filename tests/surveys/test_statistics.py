@@ -420,3 +420,18 @@ def test_sends_and_answers_through_the_link_keep_live_rollups_exact(admin_api, c
     assert rolled_up == raw
     total = raw[0]["total"]
     assert (total["n"], total["nps"], total["invitations_sent"], total["response_rate"]) == (2, 0.0, 3, 66.7)
+
+
+def test_a_first_rebuild_of_a_range_still_fills_the_rollups_for_all_data(admin_api, customer, unit):
+    # The first rebuild switches the statistics to the rollups: if it filled only the range
+    # asked for, every figure would leave the rest of the answers out from then on.
+    answer(10, "2026-01-15T10:00Z", customer=customer, unit=unit)
+    answer(0, "2026-05-15T10:00Z", customer=customer, unit=unit)
+
+    stats_rollups_rebuild(first=dt.date(2026, 5, 1), last=dt.date(2026, 5, 31))
+
+    rolled_up = get(admin_api, by="quarter")
+    StatsRollupState.objects.update(live=False)
+    raw = get(admin_api, by="quarter")
+    assert rolled_up == raw
+    assert raw["total"]["n"] == 2
