@@ -152,15 +152,21 @@ import datetime as dt  # noqa: E402
 from decimal import ROUND_HALF_UP, Decimal  # noqa: E402
 
 from django.db.models import (  # noqa: E402
+    Case,
     Count,
     DateField,
     DurationField,
     Exists,
     ExpressionWrapper,
+    F,
+    Max,
     OuterRef,
     Sum,
     Value,
+    When,
+    Window,
 )
+from django.db.models.expressions import RowRange  # noqa: E402
 from django.db.models.functions import Coalesce, Greatest, Least  # noqa: E402
 
 # Health percentage (DOMAIN.md "Indicators"): of the customer's employees employed at any time in
@@ -209,11 +215,33 @@ def health_percentage(*, customer: CorporateCustomer, months: int, end: dt.date)
             )
         ),
     )
-    leave = SickLeave.objects.filter(
+    # Leaves of one person may overlap (an extension that repeats days of the first certificate):
+    # each leave counts only its days after the latest end of that person's earlier leaves.
+    leaves = SickLeave.objects.filter(
         customer=customer, employee__in=employed.values("pk"), start__lte=end, end__gte=start
-    ).aggregate(
-        leaves=Count("pk"),
-        days=Sum(_days_between(Greatest("start", window_start), Least("end", window_end))),
+    ).annotate(
+        first_day=Greatest("start", window_start),
+        last_day=Least("end", window_end),
+        covered_until=Window(
+            Max(Least("end", window_end)),
+            partition_by=[F("employee_id")],
+            order_by=[F("start").asc(), F("pk").asc()],
+            frame=RowRange(start=None, end=-1),
+        ),
+    )
+    fresh = Q(covered_until__isnull=True) | Q(covered_until__lt=F("first_day"))
+    leave = leaves.aggregate(
+        # A leave after a gap adds its days (one more than the difference of its dates); one
+        # overlapping the earlier ones only the days past them, if any.
+        leaves=Count("pk", filter=fresh),
+        days=Sum(
+            Case(
+                When(fresh, then=_days_between(F("first_day"), F("last_day"))),
+                When(covered_until__lt=F("last_day"), then=_days_between(F("covered_until"), F("last_day"))),
+                default=Value(dt.timedelta(0)),
+                output_field=DurationField(),
+            )
+        ),
     )
     employees = counts["employees"]
     # A difference of dates counts the days between; each span holds one day more.

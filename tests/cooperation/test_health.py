@@ -133,3 +133,18 @@ def test_percentage_rounds_half_up_from_its_exact_value(users, api_as, customer)
     assert (body["employees"], body["without_sick_leave"], body["health_percentage"]) == (80, 23, 28.8)
     # 57 days over 80 person-years.
     assert body["sick_leave_days_per_person_year"] == 0.7
+
+
+def test_overlapping_sick_leaves_count_each_day_once(users, api_as, customer):
+    # A leave extended by a second certificate that repeats some of its days: 1–15 June is 15 days.
+    employee(customer, "2020-01-01", None, ("2025-06-01", "2025-06-10"), ("2025-06-05", "2025-06-15"))
+    # One inside another, and one crossing the window's start: 1–10 January inside it.
+    employee(customer, "2020-01-01", None, ("2024-12-20", "2025-01-10"), ("2025-01-02", "2025-01-03"))
+    employee(customer, "2020-01-01", None, ("2025-03-01", "2025-03-05"), ("2025-03-06", "2025-03-06"))
+    employee(customer)
+
+    body = api_as(users["admin"]).get(url(customer, months=12, end="2025-12-31")).json()
+
+    # 15 + 10 + 6 days over four person-years.
+    assert (body["employees"], body["without_sick_leave"]) == (4, 1)
+    assert body["sick_leave_days_per_person_year"] == 7.8
