@@ -38,7 +38,8 @@ class AgreementInline(admin.TabularInline):
 @admin.register(models.CorporateCustomer)
 class CorporateCustomerAdmin(admin.ModelAdmin):
     list_display = ["name", "business_id", "segment", "headcount", "industry", "account_manager"]
-    list_filter = ["segment", "industry", "account_manager"]
+    # Only people who have a portfolio, not every user of the portal.
+    list_filter = ["segment", "industry", ("account_manager", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "business_id", "account_manager__email"]
     list_select_related = ["account_manager"]
     readonly_fields = ["segment", "created_at", "updated_at"]
