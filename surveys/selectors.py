@@ -595,11 +595,12 @@ def comments_for_quality(*, user, unit: Unit | None = None, start: dt.date | Non
 
 
 def binding_target_list(*, user):
-    """Binding targets a user may read: account managers see those of their own customers and
-    the organisation's and units'; administrators and quality staff all."""
+    """Binding targets a user may read: administrators and quality staff all; account managers
+    only those of their own customers, since their statistics stop at their portfolio (API.md)
+    and an organisation's or a unit's report spans every customer."""
     targets = BindingTarget.objects.select_related("unit", "customer")
     if not is_admin(user) and user.role == Role.ACCOUNT_MANAGER:
-        targets = targets.filter(Q(customer__isnull=True) | Q(customer__account_manager_id=user.pk))
+        targets = targets.filter(customer__account_manager_id=user.pk)
     return targets
 
 

@@ -65,10 +65,17 @@ def test_report_page_files_the_explanation(users, client, target):
     assert "Waiting times grew in spring." in client.get(f"/reports/binding-targets/{target.pk}/").content.decode()
 
 
-def test_account_managers_read_the_report_but_may_not_file_it(users, client, target):
+def test_account_managers_read_their_customers_reports_only_and_may_not_file_them(
+    users, client, target, customer, other_customer
+):
+    own = BindingTarget.objects.create(year=2026, scope="customer", customer=customer, target=70)
+    other = BindingTarget.objects.create(year=2026, scope="customer", customer=other_customer, target=70)
     client.force_login(users["account-manager"])
-    assert client.get(f"/reports/binding-targets/{target.pk}/").status_code == 200
-    assert client.post(f"/reports/binding-targets/{target.pk}/", {"explanation": "x"}).status_code == 403
+    assert client.get(f"/reports/binding-targets/{own.pk}/").status_code == 200
+    assert client.post(f"/reports/binding-targets/{own.pk}/", {"explanation": "x"}).status_code == 403
+    # The unit's report spans every customer's answers, beyond the manager's portfolio.
+    assert client.get(f"/reports/binding-targets/{target.pk}/").status_code == 404
+    assert client.get(f"/reports/binding-targets/{other.pk}/").status_code == 404
     client.force_login(users["decision-maker"])
     assert client.get(f"/reports/binding-targets/{target.pk}/").status_code == 403
     assert client.get("/reports/binding-targets/").status_code == 403
