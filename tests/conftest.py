@@ -41,7 +41,8 @@ def users(customer, other_customer):
 def api_client_for(user) -> APIClient:
     client = APIClient()
     token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    # The API answers in the caller's language (Finnish by default); tests read English messages.
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_ACCEPT_LANGUAGE="en")
     return client
 
 
