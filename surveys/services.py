@@ -12,6 +12,7 @@ import smtplib
 import socket
 import time
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -55,9 +56,10 @@ CLAIM_LEASE_SECONDS = getattr(settings, "SURVEY_CLAIM_LEASE_SECONDS", 600)
 LEASE_SAFETY_SECONDS = 60
 #: Messages sent between two records of their outcome. Each record is a commit, and a commit
 #: waits for the disk (a few ms): one per message would cap dispatch at the database's commit
-#: rate, far below the mail server's. The price: a worker that dies may resend up to this many
-#: messages, and every such resend is counted in its send record as a possible duplicate.
-SENDS_PER_RECORD = 25
+#: rate, far below the mail server's. The price: a worker that dies may resend the messages of
+#: up to two such groups (one being sent, one being recorded), and every resend after an
+#: unfinished attempt is counted in its send record as a possible duplicate.
+SENDS_PER_RECORD = 20
 #: Tries before an invitation ends as failed; the waits between them grow fourfold from a minute
 #: (1, 4, 16, 64 minutes): a mail server down for an hour or so loses nothing.
 MAX_SEND_ATTEMPTS = 5
@@ -453,41 +455,91 @@ def _dispatch_batch(ids: list[int], *, owner: str, connection_factory) -> Dispat
     mail = connection_factory()
     opened = False
     groups = [invitations[i : i + SENDS_PER_RECORD] for i in range(0, len(invitations), SENDS_PER_RECORD)]
-    attempts = _attempts_start(groups[0], worker=worker, unfinished=unfinished)
-    for number, group in enumerate(groups):
-        outcomes: list[tuple[SurveyInvitation, SendAttempt, Exception | None]] = []
-        for inv, attempt in zip(group, attempts, strict=True):
-            try:
-                if not opened:
-                    mail.open()
-                    opened = True
-                if isinstance(mail, SmtpBackend):
-                    # One SMTP connection per batch, and the message built directly.
-                    mail.connection.sendmail(renderer.envelope_from, [inv.email], renderer.raw(inv, tokens[inv.pk]))
+    writer = _Writer(threaded=not transaction.get_connection().in_atomic_block)
+    try:
+        # Attempts are started one group ahead, so the writer records a group and starts the
+        # one after next while this thread sends the next.
+        ahead = {
+            n: writer.submit(_attempts_start, groups[n], worker=worker, unfinished=unfinished)
+            for n in (0, 1)[: len(groups)]
+        }
+        for number, group in enumerate(groups):
+            attempts = ahead.pop(number).result()
+            if time.monotonic() > lease_deadline:
+                started = [*attempts, *(a for future in ahead.values() for a in (future.result() or []))]
+                rest = [inv.pk for later in groups[number:] for inv in later]
+                writer.submit(_release, rest, owner=owner, unsent_attempts=[a.pk for a in started]).result()
+                break
+            outcomes: list[tuple[SurveyInvitation, SendAttempt, Exception | None]] = []
+            for inv, attempt in zip(group, attempts, strict=True):
+                try:
+                    if not opened:
+                        mail.open()
+                        opened = True
+                    if isinstance(mail, SmtpBackend):
+                        # One SMTP connection per batch, and the message built directly.
+                        raw = renderer.raw(inv, tokens[inv.pk])
+                        mail.connection.sendmail(renderer.envelope_from, [inv.email], raw)
+                    else:
+                        mail.send_messages([renderer.message(inv, tokens[inv.pk], connection=mail)])
+                except (smtplib.SMTPException, OSError) as exc:
+                    outcomes.append((inv, attempt, exc))
+                    opened = False
+                    with contextlib.suppress(smtplib.SMTPException, OSError):
+                        mail.close()
                 else:
-                    mail.send_messages([renderer.message(inv, tokens[inv.pk], connection=mail)])
-            except (smtplib.SMTPException, OSError) as exc:
-                outcomes.append((inv, attempt, exc))
-                opened = False
-                with contextlib.suppress(smtplib.SMTPException, OSError):
-                    mail.close()
-            else:
-                outcomes.append((inv, attempt, None))
-        rest = [inv for later in groups[number + 1 :] for inv in later]
-        out_of_time = time.monotonic() > lease_deadline
-        # One commit records this group and starts the next one's attempts.
-        with transaction.atomic():
-            _record_outcomes(outcomes, tokens, owner=owner, result=result)
-            if rest and out_of_time:
-                _release([inv.pk for inv in rest], owner=owner)
-            elif rest:
-                attempts = _attempts_start(groups[number + 1], worker=worker, unfinished=unfinished)
-        if out_of_time:
-            break
-    if opened:
-        with contextlib.suppress(smtplib.SMTPException, OSError):
-            mail.close()
+                    outcomes.append((inv, attempt, None))
+            following = groups[number + 2] if number + 2 < len(groups) else None
+            ahead[number + 2] = writer.submit(
+                _record_and_start,
+                outcomes,
+                tokens,
+                following,
+                owner=owner,
+                result=result,
+                worker=worker,
+                unfinished=unfinished,
+            )
+        for future in ahead.values():
+            future.result()
+    finally:
+        writer.close()
+        if opened:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                mail.close()
     return result
+
+
+class _Writer:
+    """Runs a batch's bookkeeping writes in order on a thread of their own (with its own
+    database connection), so that messages go out while the last ones are recorded; inline
+    when the caller holds a transaction (a test, a shell), whose writes must join it."""
+
+    def __init__(self, *, threaded: bool):
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="survey-records") if threaded else None
+
+    def submit(self, function, *args, **kwargs) -> Future:
+        if self.pool is not None:
+            return self.pool.submit(function, *args, **kwargs)
+        future: Future = Future()
+        try:
+            future.set_result(function(*args, **kwargs))
+        except Exception as exc:  # handed to whoever asks for the result, as the pool would
+            future.set_exception(exc)
+        return future
+
+    def close(self) -> None:
+        if self.pool is not None:
+            # Bound on the writer's thread: each thread has a connection of its own.
+            self.pool.submit(lambda: connection.close()).result()
+            self.pool.shutdown()
+
+
+@transaction.atomic
+def _record_and_start(outcomes, tokens, following, *, owner, result, worker, unfinished) -> list[SendAttempt] | None:
+    """One commit records a group's outcomes and starts the attempts of a later group."""
+    _record_outcomes(outcomes, tokens, owner=owner, result=result)
+    return _attempts_start(following, worker=worker, unfinished=unfinished) if following else None
 
 
 def _attempts_start(group: list[SurveyInvitation], *, worker: str, unfinished: set[int]) -> list[SendAttempt]:
@@ -557,11 +609,13 @@ def _record_error(inv: SurveyInvitation, attempt: SendAttempt, exc: Exception, *
     SendAttempt.objects.filter(pk=attempt.pk).update(outcome=SendAttempt.Outcome.ERROR, finished_at=now, error=reason)
 
 
-def _release(invitation_ids: list[int], *, owner: str) -> None:
+def _release(invitation_ids: list[int], *, owner: str, unsent_attempts: list[int] = ()) -> None:
     """Give back rows this batch had no time left to send, before its lease runs out."""
-    SurveyInvitation.objects.filter(pk__in=invitation_ids, lease_owner=owner).update(
-        status=InvitationStatus.SCHEDULED, lease_until=None, lease_owner="", attempts=F("attempts") - 1
-    )
+    with transaction.atomic():
+        SurveyInvitation.objects.filter(pk__in=invitation_ids, lease_owner=owner).update(
+            status=InvitationStatus.SCHEDULED, lease_until=None, lease_owner="", attempts=F("attempts") - 1
+        )
+        SendAttempt.objects.filter(pk__in=unsent_attempts, outcome=SendAttempt.Outcome.PENDING).delete()
 
 
 # --- Answers and opt-outs ----------------------------------------------------------------------

@@ -89,13 +89,15 @@ def test_two_workers_racing_over_500_due_invitations_send_each_once(customer):
     assert SurveyInvitation.objects.filter(status="scheduled").count() == 500
     with (
         SmtpSink() as sink,
-        celery_worker("w1", **sink.env, **FAST),
-        celery_worker("w2", purge=False, **sink.env, **FAST),
+        celery_worker("w1", **sink.env, **FAST) as w1,
+        celery_worker("w2", purge=False, **sink.env, **FAST) as w2,
     ):
         for _ in range(6):
             dispatch_due_surveys.delay()
         wait_until(lambda: sink.received() >= 500, timeout=120, what="500 emails")
         time.sleep(1.5)
+    for worker in (w1, w2):
+        assert "Traceback" not in worker.log_path.read_text()  # every task ended cleanly
     recipients = Counter(sink.recipients())
     assert len(recipients) == 500
     assert max(recipients.values()) == 1
@@ -125,7 +127,8 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_counts_a_possible_duplicate
     duplicates = sum(n - 1 for n in recipients.values())
     flagged = SendAttempt.objects.filter(possible_duplicate=True).count()
     assert len(recipients) == 60
-    assert duplicates <= flagged <= services.SENDS_PER_RECORD
+    # Attempts run at most three groups ahead of their records (see services.SENDS_PER_RECORD).
+    assert duplicates <= flagged <= 3 * services.SENDS_PER_RECORD
     assert SurveyInvitation.objects.filter(status="sent").count() == 60
 
 
