@@ -52,7 +52,7 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 DISPATCH_BATCH_SIZE = 200
 #: How long a claim holds its rows. A dead worker's rows come back after this; a live worker
 #: stops a batch well before it runs out (see LEASE_SAFETY_SECONDS), so no row is sent twice.
-CLAIM_LEASE_SECONDS = getattr(settings, "SURVEY_CLAIM_LEASE_SECONDS", 600)
+CLAIM_LEASE_SECONDS = settings.SURVEY_CLAIM_LEASE_SECONDS
 LEASE_SAFETY_SECONDS = 60
 #: Messages sent between two records of their outcome. Each record is a commit, and a commit
 #: waits for the disk (a few ms): one per message would cap dispatch at the database's commit
