@@ -165,13 +165,7 @@ def _answer(invitation: SurveyInvitation, rng: random.Random, group: str) -> Res
         comment=rng.choice(COMMENTS) if rng.random() < 0.15 else "",
         language=invitation.language,
         answered_at=invitation.answered_at,
-        customer_id=invitation.customer_id,
-        segment=invitation.segment,
-        unit_id=invitation.unit_id,
-        unit_type=invitation.unit_type,
-        practitioner_id=invitation.practitioner_id,
-        service_id=invitation.service_id,
-        channel=invitation.channel,
+        **invitation.facts(),
     )
 
 

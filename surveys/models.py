@@ -201,6 +201,22 @@ class SurveyInvitation(models.Model):
     def __str__(self) -> str:
         return f"{self.respondent_group} survey {self.pk} ({self.status})"
 
+    def facts(self) -> dict:
+        """The denormalised facts its response carries for the statistics."""
+        return {name: getattr(self, name) for name in INVITATION_FACTS}
+
+
+#: What an invitation knows of its visit and customer, copied to the response.
+INVITATION_FACTS = (
+    "customer_id",
+    "segment",
+    "unit_id",
+    "unit_type",
+    "practitioner_id",
+    "service_id",
+    "channel",
+)
+
 
 class SendAttempt(models.Model):
     """Written before a send and finished after it, so every send leaves a trace; an attempt

@@ -642,13 +642,7 @@ def response_record(
             comment=comment,
             language=language,
             answered_at=now,
-            customer_id=invitation.customer_id,
-            segment=invitation.segment,
-            unit_id=invitation.unit_id,
-            unit_type=invitation.unit_type,
-            practitioner_id=invitation.practitioner_id,
-            service_id=invitation.service_id,
-            channel=invitation.channel,
+            **invitation.facts(),
         )
         nps_rollup_add(response=response)
     return response
