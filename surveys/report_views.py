@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cooperation.access import CUSTOMER_ROLES, Role, is_admin
+from cooperation.access import CUSTOMER_ROLES, Role, is_admin, is_customer_user
 from cooperation.models import Segment
 from cooperation.selectors import health_percentage_series
 from surveys import selectors, services
@@ -170,6 +170,9 @@ def indicators(request):
     if not (is_admin(user) or user.role in STATISTICS_ROLES):
         raise PermissionDenied
     form = IndicatorFilterForm(request.GET or None)
+    if is_customer_user(user):
+        # Their own company is the only one they see: no customer to choose.
+        del form.fields["customer"]
     filters = form.cleaned_data if form.is_valid() else {}
     today = timezone.localdate()
     year = filters.get("year") or today.year

@@ -70,3 +70,13 @@ def test_each_role_gets_its_own_links(client, users, role, present, absent):
         assert f'href="{href}"' in nav
     for href in absent:
         assert f'href="{href}"' not in nav
+
+
+@pytest.mark.django_db
+def test_the_indicators_page_offers_no_customer_choice_to_a_customers_people(client, users):
+    sign_in(client, users["account-manager"])
+    assert 'name="customer"' in client.get("/reports/indicators/").content.decode()
+    client.post(reverse("logout"))
+    sign_in(client, users["decision-maker"])
+    page = client.get("/reports/indicators/")
+    assert page.status_code == 200 and 'name="customer"' not in page.content.decode()
