@@ -1,8 +1,10 @@
 """Reads of the survey app."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from cooperation.access import customer_scope
+from cooperation.models import CorporateCustomer
 from surveys.models import InvitationStatus, NpsRound, SurveyInvitation, Visit
 
 
@@ -51,11 +53,22 @@ def nps_round_list(*, customer_filter) -> QuerySet[NpsRound]:
     )
 
 
-def nps_round_invitation_counts(nps_round: NpsRound) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for status in nps_round.invitations.values_list("status", flat=True):
-        counts[status] = counts.get(status, 0) + 1
+def nps_round_invitation_counts(nps_round: NpsRound, *, user) -> dict[str, int]:
+    """Invitations of the round by status (every status, 0 when none), counting only the
+    customers the user may read: a round an admin started may span several portfolios."""
+    counts = dict.fromkeys(InvitationStatus.values, 0)
+    rows = (
+        nps_round.invitations.filter(customer_scope(user, prefix="customer__") or Q(pk__in=[]))
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
+    counts.update({row["status"]: row["n"] for row in rows})
     return counts
+
+
+def nps_round_customers(nps_round: NpsRound, *, user) -> QuerySet[CorporateCustomer]:
+    """The round's customers that the user may read."""
+    return nps_round.customers.filter(customer_scope(user) or Q(pk__in=[])).order_by("name")
 
 
 # --- Statistics ---
@@ -72,7 +85,7 @@ from math import sqrt  # noqa: E402
 from zoneinfo import ZoneInfo  # noqa: E402
 
 from django.conf import settings  # noqa: E402
-from django.db.models import Count, Q, Sum  # noqa: E402
+from django.db.models import Sum  # noqa: E402
 from django.db.models.functions import TruncDate  # noqa: E402
 
 from cooperation.access import Role, is_admin  # noqa: E402

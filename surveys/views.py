@@ -122,5 +122,11 @@ def nps_rounds(request):
         return redirect("surveys:nps-rounds")
     rounds = list(selectors.nps_round_list(customer_filter=customer_scope(request.user, prefix="customers__"))[:50])
     for nps_round in rounds:
-        nps_round.counts = selectors.nps_round_invitation_counts(nps_round)
+        counts = selectors.nps_round_invitation_counts(nps_round, user=request.user)
+        nps_round.counts = {
+            **counts,
+            "waiting": counts[InvitationStatus.SCHEDULED] + counts[InvitationStatus.SENDING],
+            "not_sent": counts[InvitationStatus.SKIPPED] + counts[InvitationStatus.FAILED],
+        }
+        nps_round.visible_customers = selectors.nps_round_customers(nps_round, user=request.user)
     return render(request, "surveys/nps_rounds.html", {"form": form, "rounds": rounds})

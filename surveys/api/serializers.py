@@ -127,4 +127,12 @@ class NpsRoundSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "object", "additionalProperties": {"type": "integer"}})
     def get_invitations(self, nps_round) -> dict:
-        return selectors.nps_round_invitation_counts(nps_round)
+        return selectors.nps_round_invitation_counts(nps_round, user=self.context["request"].user)
+
+    def to_representation(self, nps_round):
+        data = super().to_representation(nps_round)
+        # Only the customers the reader may see: an admin's round may span several portfolios.
+        data["customers"] = [
+            c.business_id for c in selectors.nps_round_customers(nps_round, user=self.context["request"].user)
+        ]
+        return data

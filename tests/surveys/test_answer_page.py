@@ -183,5 +183,27 @@ def test_the_rounds_page_starts_a_round(client, users, customer):
     assert page.status_code == 200 and customer.name in page.content.decode()
     client.post("/surveys/rounds/", {"respondent_group": "decision-maker", "customers": [customer.pk]})
     assert SurveyInvitation.objects.filter(respondent_group="decision-maker", email="ceo@customer.example").exists()
+    page = client.get("/surveys/rounds/")
+    assert page.status_code == 200, "the page lists the round it started"
+    assert "Waiting" in client.get("/surveys/rounds/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     client.force_login(users["quality"])
     assert client.get("/surveys/rounds/").status_code == 403
+
+
+def test_a_round_spanning_portfolios_shows_a_manager_only_the_own_customers(
+    client, users, api_as, customer, other_customer
+):
+    ContactFactory(customer=customer, role="supervisor", email="boss@customer.example")
+    ContactFactory(customer=other_customer, role="supervisor", email="boss@other.example")
+    started = api_as(users["admin"]).post(
+        "/api/v1/nps-rounds/",
+        {"respondent_group": "supervisor", "customers": [customer.business_id, other_customer.business_id]},
+        format="json",
+    )
+    assert started.status_code == 201, started.json()
+    seen = api_as(users["account-manager"]).get(f"/api/v1/nps-rounds/{started.json()['id']}/").json()
+    assert seen["customers"] == [customer.business_id]
+    assert sum(seen["invitations"].values()) == 1
+    client.force_login(users["account-manager"])
+    page = client.get("/surveys/rounds/").content.decode()
+    assert customer.name in page and other_customer.name not in page
