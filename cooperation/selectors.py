@@ -4,13 +4,14 @@
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from cooperation.access import Role, customer_scope, is_admin, may_write_customers, may_write_roster
+from cooperation.access import Role, customer_scope, is_admin, is_customer_user, may_write_customers, may_write_roster
 from cooperation.models import (
     ActionItem,
     Contact,
     CorporateCustomer,
     Employee,
     Goal,
+    Indicator,
     Measurement,
     PhaseTransition,
     ResponsibilityAgreement,
@@ -119,11 +120,19 @@ def goal_choices(*, user) -> QuerySet[Goal]:
     return _scoped(Goal.objects.select_related("agreement"), write_scope(user, prefix="agreement__customer__"))
 
 
+#: Computed from the survey answers of the customer's own people: they see these only as the
+#: suppressed figures of the statistics, never as stored snapshots of a small group.
+SURVEY_INDICATORS = (Indicator.NPS_EMPLOYEES, Indicator.NPS_SUPERVISORS, Indicator.NPS_DECISION_MAKERS)
+
+
 def measurement_list(*, user) -> QuerySet[Measurement]:
-    return _scoped(
+    measurements = _scoped(
         Measurement.objects.select_related("goal__agreement__customer"),
         customer_scope(user, prefix="goal__agreement__customer__"),
     )
+    if is_customer_user(user):
+        measurements = measurements.exclude(source=Measurement.Source.COMPUTED, goal__indicator__in=SURVEY_INDICATORS)
+    return measurements
 
 
 # --- Steering-group meetings ---------------------------------------------------------------------

@@ -148,3 +148,24 @@ def test_customer_users_can_neither_count_a_small_cell_nor_subtract_day_windows(
     assert on_10th["respondents"] == on_11th["respondents"] == 7
     assert on_10th["window"] == {"start": "2025-03-01", "end": "2026-03-31"}
     assert indicator(api_as(users["admin"]), goal, on="2026-03-10")["respondents"] == 6  # staff: exact days
+
+
+@pytest.mark.django_db
+def test_a_stored_nps_snapshot_of_a_small_group_never_reaches_the_customers_people(users, api_as, customer):
+    import datetime as dt
+
+    from cooperation.models import Phase
+    from portal.indicators import goal_measurement_snapshot
+    from tests.cooperation.factories import AgreementFactory, GoalFactory
+    from tests.surveys.factories_stats import answers
+
+    agreement = AgreementFactory(customer=customer, phase=Phase.FOLLOW_UP)
+    goal = GoalFactory(agreement=agreement, indicator="nps-supervisors", baseline=0, target=50)
+    answers([0], "2026-10-10T10:00Z", customer=customer, group="supervisor")
+    assert goal_measurement_snapshot(goal=goal, on=dt.date(2026, 10, 31)) is not None
+
+    staff = api_as(users["account-manager"]).get(f"/api/v1/measurements/?goal={goal.pk}").json()
+    assert [m["value"] for m in staff["results"]] == ["-100.00"]
+    for role in ("decision-maker", "supervisor"):
+        seen = api_as(users[role]).get(f"/api/v1/measurements/?goal={goal.pk}").json()
+        assert seen["results"] == [], "one supervisor's answer must not show"
