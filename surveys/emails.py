@@ -46,7 +46,10 @@ def unsubscribe_signature(invitation_id: int) -> str:
 
 def invitation_id_from_unsubscribe(value: str) -> int | None:
     invitation_id, _, mac = value.partition("-")
-    if not invitation_id.isdigit() or not hmac.compare_digest(mac, _unsubscribe_mac(invitation_id)):
+    # compare_digest refuses non-ASCII text: such a link is simply not ours.
+    if not (invitation_id.isascii() and invitation_id.isdigit() and mac.isascii()):
+        return None
+    if not hmac.compare_digest(mac, _unsubscribe_mac(invitation_id)):
         return None
     return int(invitation_id)
 

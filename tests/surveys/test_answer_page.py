@@ -145,6 +145,8 @@ def test_unsubscribing_stops_later_surveys(client, users, api_as, customer):
     dispatch()
     assert not [m for m in mail.outbox if m.to == ["patient1@example.com"]]
     assert client.get("/s/unsubscribe/forged:abc/").status_code == 404
+    assert client.get("/s/unsubscribe/1-%C3%A9/").status_code == 404
+    assert client.get("/s/unsubscribe/%D9%A1-abc/").status_code == 404  # an Arabic-Indic digit
     assert client.get(unsubscribe.replace("/s/unsubscribe/", "/s/unsubscribe/9")).status_code == 404
 
 
