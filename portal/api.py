@@ -10,12 +10,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cooperation.access import customer_scope, is_customer_user
+from cooperation.dates import validate_supported_date
 from cooperation.models import Goal
 from portal.indicators import goal_indicator_value
 
 
 class GoalIndicatorQuerySerializer(serializers.Serializer):
-    on = serializers.DateField(required=False, help_text=_("Date of the value (default: today)."))
+    on = serializers.DateField(
+        required=False, validators=[validate_supported_date], help_text=_("Date of the value (default: today).")
+    )
 
 
 class WindowSerializer(serializers.Serializer):

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from cooperation import selectors
 from cooperation.access import CUSTOMER_ROLES, Role, customer_scope, is_admin
+from cooperation.dates import validate_supported_date
 from cooperation.models import CorporateCustomer
 
 
@@ -29,7 +30,9 @@ class HealthAccess(IsAuthenticated):
 
 class HealthQuerySerializer(serializers.Serializer):
     months = serializers.ChoiceField(choices=[6, 12], default=12)
-    end = serializers.DateField(required=False, help_text=_("Last day of the window (default: today)."))
+    end = serializers.DateField(
+        required=False, validators=[validate_supported_date], help_text=_("Last day of the window (default: today).")
+    )
 
 
 class HealthWindowSerializer(serializers.Serializer):

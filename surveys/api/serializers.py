@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cooperation.dates import validate_supported_date
 from cooperation.models import CorporateCustomer, Language
 from surveys import selectors
 from surveys.models import Channel, InvitationStatus, NpsRound, Practitioner, RespondentGroup, Service, Unit, Visit
@@ -55,7 +56,7 @@ class VisitInSerializer(serializers.Serializer):
     practitioner = serializers.CharField(max_length=40, required=False, allow_blank=True, allow_null=True)
     service = serializers.CharField(max_length=40, required=False, allow_blank=True, allow_null=True)
     channel = serializers.ChoiceField(choices=Channel.choices)
-    ended_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField(validators=[validate_supported_date])
 
 
 class SurveySerializer(serializers.Serializer):

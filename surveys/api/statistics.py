@@ -11,6 +11,7 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
 from cooperation.access import CUSTOMER_ROLES, Role, customer_scope, is_admin, is_customer_user
+from cooperation.dates import validate_supported_date
 from cooperation.models import CorporateCustomer, Segment
 from surveys import selectors
 from surveys.models import BindingTarget, Channel, Practitioner, RespondentGroup, Response, Service, TargetScope, Unit
@@ -65,8 +66,12 @@ class StatisticsQuerySerializer(serializers.Serializer):
     practitioner = serializers.CharField(required=False, help_text=_("Practitioner code."))
     service = serializers.CharField(required=False, help_text=_("Service code."))
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
-    start = serializers.DateField(required=False, help_text=_("First answer date, inclusive (Helsinki)."))
-    end = serializers.DateField(required=False, help_text=_("Last answer date, inclusive (Helsinki)."))
+    start = serializers.DateField(
+        required=False, validators=[validate_supported_date], help_text=_("First answer date, inclusive (Helsinki).")
+    )
+    end = serializers.DateField(
+        required=False, validators=[validate_supported_date], help_text=_("Last answer date, inclusive (Helsinki).")
+    )
     by = serializers.ChoiceField(choices=["month", "quarter", "year"], required=False)
 
     def validate(self, attrs):
@@ -200,8 +205,8 @@ class CopingView(APIView):
 
 class CommentQuerySerializer(serializers.Serializer):
     unit = serializers.CharField(required=False)
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
+    start = serializers.DateField(required=False, validators=[validate_supported_date])
+    end = serializers.DateField(required=False, validators=[validate_supported_date])
 
 
 class CommentSerializer(serializers.ModelSerializer):
