@@ -215,6 +215,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_THROTTLE_RATES": {"survey_answer": env_str("SURVEY_ANSWER_RATE", "60/min")},
+    # Throttles key on the client address: trust X-Forwarded-For only as far as our own proxies
+    # (0: none, use REMOTE_ADDR), or anyone could pick a new address per request.
+    "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Occupational health cooperation portal API",
