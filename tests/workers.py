@@ -48,32 +48,36 @@ def celery_worker(name: str = "w1", *, purge: bool = True, **env_overrides: str)
     env = child_env(**env_overrides)
     if purge:
         purge_queue(env)
-    log_path = Path(settings.VAR_DIR) / f"worker-{name}-{os.getpid()}.log"
+    args = [
+        "worker",
+        "--pool=solo",
+        "--loglevel=INFO",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "-n",
+        f"{name}@%h",
+    ]
+    with _celery_process(args, env=env, log_name=f"worker-{name}", ready="ready.", what="worker start") as process:
+        yield process
+
+
+@contextmanager
+def _celery_process(args: list[str], *, env: dict[str, str], log_name: str, ready: str, what: str):
+    """``celery -A portal <args>`` in a child process logging to VAR_DIR: yielded once ``ready``
+    shows in its log, terminated (killed if it will not stop) after."""
+    log_path = Path(settings.VAR_DIR) / f"{log_name}-{os.getpid()}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "portal",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-n",
-                f"{name}@%h",
-            ],
+            [sys.executable, "-m", "celery", "-A", "portal", *args],
             cwd=ROOT,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
     try:
-        _wait_for(lambda: "ready." in log_path.read_text(), process, log_path, what="worker start")
+        _wait_for(lambda: ready in log_path.read_text(), process, log_path, what=what)
         process.log_path = log_path
         yield process
     finally:
@@ -111,26 +115,9 @@ def wait_until(condition, *, timeout: float = 30.0, interval: float = 0.1, what:
 def celery_beat(name: str = "beat", **env_overrides: str):
     """Start ``celery beat`` (the configured scheduler, on the test database) in a child
     process; it sends the periodic tasks of CELERY_BEAT_SCHEDULE to the configured broker."""
-    env = child_env(**env_overrides)
-    log_path = Path(settings.VAR_DIR) / f"beat-{name}-{os.getpid()}.log"
     schedule_path = Path(settings.VAR_DIR) / f"beat-{name}-{os.getpid()}.schedule"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "portal", "beat", "--loglevel=DEBUG", "-s", str(schedule_path)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_for(lambda: "beat: Starting..." in log_path.read_text(), process, log_path, what="beat start")
-        process.log_path = log_path
+    args = ["beat", "--loglevel=DEBUG", "-s", str(schedule_path)]
+    with _celery_process(
+        args, env=child_env(**env_overrides), log_name=f"beat-{name}", ready="beat: Starting...", what="beat start"
+    ) as process:
         yield process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
