@@ -159,6 +159,19 @@ def helsinki_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=HELSINKI)
 
 
+def _between_days(rows: QuerySet, first: dt.date | None, last: dt.date | None, *, moment: str | None = None):
+    """Rows of the Helsinki days ``first``..``last`` (inclusive; an end left None is open): by the
+    rollups' ``day``, or, for raw rows, by their ``moment`` field from midnight to midnight."""
+    if moment is None:
+        bounds = {"day__gte": first, "day__lte": last}
+    else:
+        bounds = {
+            f"{moment}__gte": first and helsinki_midnight(first),
+            f"{moment}__lt": last and helsinki_midnight(last + dt.timedelta(days=1)),
+        }
+    return rows.filter(**{lookup: value for lookup, value in bounds.items() if value})
+
+
 def period_key(day: dt.date, by: str) -> str:
     if by == "month":
         return f"{day.year}-{day.month:02d}"
@@ -222,18 +235,12 @@ def answer_counts_by_day(
     """Counters per Helsinki day of the answer, for ``first``..``last`` (inclusive, open if None)."""
     model = _rollup_model(query)
     if model is not None:
-        rows = model.objects.filter(_dimension_filter(query, rollup=True))
-        if first:
-            rows = rows.filter(day__gte=first)
-        if last:
-            rows = rows.filter(day__lte=last)
+        rows = _between_days(model.objects.filter(_dimension_filter(query, rollup=True)), first, last)
         rows = rows.values("day").annotate(**{c: Sum(c) for c in ANSWER_COUNTERS}).filter(n__gt=0)
     else:
-        rows = Response.objects.filter(_dimension_filter(query, rollup=False))
-        if first:
-            rows = rows.filter(answered_at__gte=helsinki_midnight(first))
-        if last:
-            rows = rows.filter(answered_at__lt=helsinki_midnight(last + dt.timedelta(days=1)))
+        rows = _between_days(
+            Response.objects.filter(_dimension_filter(query, rollup=False)), first, last, moment="answered_at"
+        )
         rows = rows.annotate(day=TruncDate("answered_at", tzinfo=HELSINKI)).values("day").annotate(**RAW_ANSWER_COUNTS)
     return {row.pop("day"): row for row in rows.order_by()}
 
@@ -242,18 +249,15 @@ def invitation_counts(query: StatisticsQuery, first: dt.date | None, last: dt.da
     """Invitations sent in the range that match the filters, and how many of them are answered."""
     model = _rollup_model(query)
     if model is not None:
-        rows = model.objects.filter(_dimension_filter(query, rollup=True))
-        if first:
-            rows = rows.filter(day__gte=first)
-        if last:
-            rows = rows.filter(day__lte=last)
+        rows = _between_days(model.objects.filter(_dimension_filter(query, rollup=True)), first, last)
         totals = rows.aggregate(sent=Sum("invitations_sent"), answered=Sum("invitations_answered"))
     else:
-        rows = SurveyInvitation.objects.filter(_dimension_filter(query, rollup=False), sent_at__isnull=False)
-        if first:
-            rows = rows.filter(sent_at__gte=helsinki_midnight(first))
-        if last:
-            rows = rows.filter(sent_at__lt=helsinki_midnight(last + dt.timedelta(days=1)))
+        rows = _between_days(
+            SurveyInvitation.objects.filter(_dimension_filter(query, rollup=False), sent_at__isnull=False),
+            first,
+            last,
+            moment="sent_at",
+        )
         totals = rows.aggregate(sent=Count("status"), answered=Count("status", filter=Q(status="answered")))
     return totals["sent"] or 0, totals["answered"] or 0
 
@@ -600,10 +604,7 @@ def comments_for_quality(*, user, unit: Unit | None = None, start: dt.date | Non
         rows = rows.filter(unit__quality_staff_links__user=user)
     if unit is not None:
         rows = rows.filter(unit=unit)
-    if start:
-        rows = rows.filter(answered_at__gte=helsinki_midnight(start))
-    if end:
-        rows = rows.filter(answered_at__lt=helsinki_midnight(end + dt.timedelta(days=1)))
+    rows = _between_days(rows, start, end, moment="answered_at")
     return rows.order_by("practitioner__code", "-answered_at")
 
 
