@@ -105,6 +105,18 @@ class Visit(models.Model):
     def __str__(self) -> str:
         return self.external_id
 
+    def survey_facts(self) -> dict:
+        """What the visit's patient survey carries for the statistics (see INVITATION_FACTS)."""
+        return {
+            "customer": self.customer,
+            "segment": self.customer.segment,
+            "unit": self.unit,
+            "unit_type": self.unit.type,
+            "practitioner": self.practitioner,
+            "service": self.service,
+            "channel": self.channel,
+        }
+
 
 class NpsRound(models.Model):
     """A round of NPS surveys to the customers' supervisors or decision-makers."""
