@@ -134,6 +134,31 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Privacy operations: erasure and retention (surveys/privacy.py, README "Privacy operations")
+# Answers' comments, the links from answers to people and invitation addresses older than this
+# are anonymised by a daily task (0 = kept); statistics stay the same.
+SURVEY_RETENTION_MONTHS = env_int("SURVEY_RETENTION_MONTHS", 24)
+# django-axes sign-in records (attempts, logins, failures) are deleted after this (0 = kept).
+SIGNIN_RECORD_RETENTION_DAYS = env_int("SIGNIN_RECORD_RETENTION_DAYS", 90)
+# Stored send errors (texts from the mail server) are blanked after this (0 = kept).
+SEND_ERROR_RETENTION_DAYS = env_int("SEND_ERROR_RETENTION_DAYS", 90)
+# The key of the keyed hashes an opt-out is kept as once its address is erased. Empty: SECRET_KEY.
+# Changing it (or SECRET_KEY while this is empty) makes those hashes unrecognisable unless the
+# old key is listed in PRIVACY_HASH_KEY_FALLBACKS.
+PRIVACY_HASH_KEY = env_str("PRIVACY_HASH_KEY")
+PRIVACY_HASH_KEY_FALLBACKS = env_list("PRIVACY_HASH_KEY_FALLBACKS")
+CELERY_BEAT_SCHEDULE |= {
+    "retain-survey-data": {
+        "task": "surveys.tasks.retain_survey_data",
+        "schedule": crontab(minute=15, hour=4),
+    },
+    "expire-signin-records": {
+        "task": "portal.tasks.expire_signin_records",
+        "schedule": crontab(minute=20, hour=4),
+    },
+}
+# --- end of privacy operations
+
 # --- Email -----------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
