@@ -173,7 +173,7 @@ def employee_erase(*, employee: Employee, actor=None) -> ErasureResult:
     - Admin history names of these rows are rewritten, so no old name lingers there.
     """
     result = ErasureResult(employees=1)
-    employee = Employee.objects.select_for_update().select_related("customer").get(pk=employee.pk)
+    employee = Employee.objects.select_for_update().get(pk=employee.pk)
     customer = employee.customer
     invitation_ids = list(
         SurveyInvitation.objects.filter(Q(employee=employee) | Q(visit__employee=employee)).values_list("pk", flat=True)

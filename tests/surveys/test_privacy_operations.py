@@ -12,6 +12,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings as django_settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +30,7 @@ from surveys.models import (
     SurveyOptOut,
     Visit,
 )
-from surveys.services import new_token, opt_out_record, token_hash
+from surveys.services import new_token, opt_out_record, surveys_dispatch_due, token_hash
 from tests.cooperation.factories import EmployeeFactory, SickLeaveFactory
 from tests.surveys.factories import PractitionerFactory, ServiceFactory, UnitFactory, visit_payload
 
@@ -39,6 +40,7 @@ _visit_numbers = itertools.count(1)
 
 ERASED_EMAIL = "Maija.Erasable@people.example"
 ERASED_ID = "hr-77031"
+OPEN_LINK = "an-open-survey-link-token-0123456789"
 ERASED_COMMENT = "MAIJA-SECRET-COMMENT: my back still hurts after the March visit"
 
 
@@ -145,7 +147,11 @@ def people(customer, other_customer, place):
     SendAttempt.objects.create(invitation=failed, outcome="error", error=f"550 <{ERASED_EMAIL.lower()}>: no")
     waiting = survey(erased, place["unit"], timezone.now(), None)
     SurveyInvitation.objects.filter(pk=waiting.pk).update(
-        status=InvitationStatus.SCHEDULED, sent_at=None, scheduled_for=timezone.now() + dt.timedelta(hours=2)
+        status=InvitationStatus.SCHEDULED, sent_at=None, scheduled_for=timezone.now() - dt.timedelta(minutes=1)
+    )
+    # A link sent a week ago, not yet answered.
+    SurveyInvitation.objects.filter(pk=survey(erased, place["unit"], months_ago(0, day=1), None).pk).update(
+        token_hash=token_hash(OPEN_LINK), sent_at=timezone.now() - dt.timedelta(days=7)
     )
     opt_out_record(email=ERASED_EMAIL)
     stranger = EmployeeFactory(customer=other_customer, external_id="hr-1", email="stranger@other.example")
@@ -214,7 +220,9 @@ def audit_events():
     audit_event.disconnect(dispatch_uid="test-privacy-operations")
 
 
-def test_erasure_keeps_every_statistic_and_leaves_no_trace_of_the_person(users, api_as, customer, people, audit_events):
+def test_erasure_keeps_every_statistic_and_leaves_no_trace_of_the_person(
+    client, users, api_as, customer, people, audit_events
+):
     erased = people["erased"]
     visit_ids = list(Visit.objects.filter(employee=erased).values_list("external_id", flat=True))
     LogEntry.objects.create(
@@ -229,6 +237,7 @@ def test_erasure_keeps_every_statistic_and_leaves_no_trace_of_the_person(users, 
     assert ERASED_EMAIL.lower() in before_text and ERASED_ID in before_text and ERASED_COMMENT.lower() in before_text
     raw_before, rolled_before = statistics_both_ways(users, api_as, customer)
     assert any(v[1].get("total", {}).get("n") for v in raw_before.values() if v[0] == 200), "the data set answers"
+    assert client.get(f"/s/{OPEN_LINK}/").status_code == 200
 
     result = privacy.person_erase(customer=customer, external_id=ERASED_ID, actor=users["admin"])
 
@@ -246,8 +255,9 @@ def test_erasure_keeps_every_statistic_and_leaves_no_trace_of_the_person(users, 
     erased.refresh_from_db()
     assert erased.external_id.startswith("erased-") and erased.email == ""
     assert SickLeave.objects.filter(employee=erased).count() == 1, "kept for the health figures"
-    # The survey still waiting will not go out; the sent ones' links no longer open.
-    assert not SurveyInvitation.objects.filter(status=InvitationStatus.SCHEDULED, email="").exists()
+    # The survey that was due goes out to no one; the link sent earlier no longer opens.
+    assert surveys_dispatch_due().sent == 0 and mail.outbox == []
+    assert client.get(f"/s/{OPEN_LINK}/").status_code == 404
     assert not SurveyInvitation.objects.filter(employee=erased).exists()
     # The audit trail knows that it happened, and nothing about whom.
     [event] = [e for e in audit_events if e["action"] == "answer.erase"]
