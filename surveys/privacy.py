@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -276,6 +276,7 @@ class RetentionResult:
     invitations_anonymised: int = 0
     comments_removed: int = 0
     opt_outs_kept_as_hash: int = 0
+    patients_deleted: int = 0
 
 
 def months_before(moment: dt.datetime, months: int) -> dt.datetime:
@@ -349,7 +350,20 @@ def survey_data_retain(*, now: dt.datetime | None = None) -> RetentionResult:
     result.opt_outs_kept_as_hash = _in_batches(
         SurveyOptOut.objects.filter(created_at__lt=cutoff, email__isnull=False), _opt_outs_hash_only
     )
+    # People known only from visits (no employment dates, so no health figure counts them) whose
+    # visits are all gone now: their row holds nothing but an address and an id.
+    result.patients_deleted = _in_batches(
+        Employee.objects.filter(employed_from__isnull=True, employed_until__isnull=True, created_at__lt=cutoff)
+        .exclude(Exists(Visit.objects.filter(employee=OuterRef("pk"))))
+        .exclude(Exists(SickLeave.objects.filter(employee=OuterRef("pk")))),
+        _patients_forget,
+    )
     return result
+
+
+def _patients_forget(ids: list[int]) -> None:
+    _history_forget(Employee, ids)
+    Employee.objects.filter(pk__in=ids).delete()
 
 
 def send_errors_expire(*, now: dt.datetime | None = None) -> tuple[int, int]:

@@ -391,9 +391,16 @@ def test_admin_action_needs_the_right_to_delete_employees(client, users, custome
 # --- Retention ---
 
 
-def test_retention_anonymises_only_what_is_older_and_keeps_every_statistic(settings, users, api_as, customer, people):
+def test_retention_anonymises_only_what_is_older_and_keeps_every_statistic(
+    settings, users, api_as, customer, people, place
+):
     settings.SURVEY_RETENTION_MONTHS = 12
     cutoff = privacy.months_before(timezone.now(), 12)
+    # Two people known only from visits (no employment dates): one seen last long ago.
+    for external_id, months in (("walk-in-old", 15), ("walk-in-new", 3)):
+        walk_in = EmployeeFactory(customer=customer, external_id=external_id, employed_from=None)
+        Employee.objects.filter(pk=walk_in.pk).update(created_at=months_ago(16))
+        survey(walk_in, place["unit"], months_ago(months), 9, comment="walk-in")
     old_answers = Response.objects.filter(answered_at__lt=cutoff)
     new_answers = Response.objects.filter(answered_at__gte=cutoff)
     assert old_answers.exclude(comment="").exists() and new_answers.exclude(comment="").exists()
@@ -429,6 +436,10 @@ def test_retention_anonymises_only_what_is_older_and_keeps_every_statistic(setti
         == new_invitations
     )
     assert SurveyOptOut.objects.get(pk=old_opt_out.pk).email is None
+    assert result.patients_deleted == 1
+    assert set(Employee.objects.filter(external_id__startswith="walk-in").values_list("external_id", flat=True)) == {
+        "walk-in-new"
+    }
     assert privacy.opted_out_addresses({"old.optout@people.example"}) == {"old.optout@people.example"}
     assert SurveyOptOut.objects.get(email=ERASED_EMAIL.lower()), "a recent opt-out keeps its address"
     # Idempotent: a second run finds nothing to do.
