@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core import checks
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -383,3 +384,18 @@ def send_errors_expire(*, now: dt.datetime | None = None) -> tuple[int, int]:
         lambda ids: SurveyInvitation.objects.filter(pk__in=ids).update(last_error=""),
     )
     return attempts, invitations
+
+
+def check_hash_key(app_configs=None, **kwargs) -> list:
+    """Deploy check: without a key of its own, the opt-outs of erased people are hashed under
+    SECRET_KEY, and rotating SECRET_KEY would forget them (they would be surveyed again)."""
+    if settings.PRIVACY_HASH_KEY:
+        return []
+    return [
+        checks.Warning(
+            "PRIVACY_HASH_KEY is not set: erased people's opt-outs are hashed under SECRET_KEY, and "
+            "rotating SECRET_KEY would make them unrecognisable.",
+            hint="Set PRIVACY_HASH_KEY to a long random value once and keep it (README 'Privacy operations').",
+            id="surveys.W001",
+        )
+    ]

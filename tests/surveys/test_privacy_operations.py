@@ -12,7 +12,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings as django_settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.core import mail
+from django.core import checks, mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -515,3 +515,14 @@ def test_retention_runs_daily_on_beat():
 
     assert set(retain_survey_data.apply().get()) >= {"comments_removed", "send_attempt_errors_removed"}
     assert expire_signin_records.apply().get() is not None
+
+
+def test_a_deployment_without_its_own_hash_key_is_warned(settings):
+    def warned() -> bool:
+        found = checks.run_checks(include_deployment_checks=True, tags=[checks.Tags.security])
+        return any(message.id == "surveys.W001" for message in found)
+
+    settings.PRIVACY_HASH_KEY = ""
+    assert warned()
+    settings.PRIVACY_HASH_KEY = "a-long-random-key-kept-for-ever-0123456789"
+    assert not warned()
