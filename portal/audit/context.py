@@ -9,7 +9,7 @@ from contextvars import ContextVar
 from rest_framework.throttling import BaseThrottle
 
 _request: ContextVar = ContextVar("audit_request", default=None)
-_detail: ContextVar[dict] = ContextVar("audit_detail", default={})  # noqa: B039 (never mutated)
+_detail: ContextVar[dict | None] = ContextVar("audit_detail", default=None)
 
 
 @contextmanager
@@ -24,7 +24,7 @@ def audit_request(request):
 @contextmanager
 def audit_context(**detail):
     """Detail added to every event recorded inside, e.g. ``via="add_user"`` for a command."""
-    token = _detail.set({**_detail.get(), **detail})
+    token = _detail.set({**current_detail(), **detail})
     try:
         yield
     finally:
@@ -32,7 +32,7 @@ def audit_context(**detail):
 
 
 def current_detail() -> dict:
-    return _detail.get()
+    return _detail.get() or {}
 
 
 def current_actor():
