@@ -106,12 +106,17 @@ def record_user_delete(sender, instance, origin=None, **kwargs):
 
 
 def _record_user_m2m(sender, instance, action, reverse, model, pk_set, relation: str, **kwargs):
+    if action == "pre_clear" and not reverse:
+        # clear() names nothing afterwards: note what it is about to remove.
+        instance._audit_cleared = sorted(getattr(instance, relation).values_list("pk", flat=True))
+        return
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     change = action.removeprefix("post_")
     if not reverse:
         users = [instance]
-        detail = {relation: {change: sorted(pk_set or [])}}
+        removed = getattr(instance, "_audit_cleared", []) if change == "clear" else pk_set
+        detail = {relation: {change: sorted(removed or [])}}
     else:
         # group.user_set.add(...) / permission.user_set.add(...): one event per user concerned.
         users = list(User._base_manager.filter(pk__in=pk_set or []))

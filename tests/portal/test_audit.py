@@ -279,6 +279,45 @@ def test_a_role_and_group_change_in_the_admin_is_recorded_with_the_administrator
     assert group_change.detail == {"groups": {"add": [auditors.pk]}}
 
 
+def test_a_user_added_in_the_admin_and_permissions_cleared_by_code_are_recorded(root, client, customer):
+    from django.contrib.auth.models import Permission
+
+    client.force_login(root)
+    form = {
+        "email": "new@customer.example",
+        "role": "decision-maker",
+        "customer": customer.pk,
+        "password1": "a-long-pass-phrase-2026",
+        "password2": "a-long-pass-phrase-2026",
+    }
+    assert client.post(reverse("admin:accounts_user_add"), form).status_code == 302
+    user = User.objects.get(email="new@customer.example")
+    permission = Permission.objects.get(codename="view_response")
+    user.user_permissions.add(permission)
+    user.user_permissions.clear()
+
+    created, added, cleared = events(target__contains="new@customer.example")
+    assert (created.action, created.actor, created.customer, created.detail["role"]) == (
+        "user.create",
+        root,
+        customer,
+        "decision-maker",
+    )
+    assert (added.action, added.actor, added.detail) == (
+        "user.permission_change",
+        None,  # by code, outside any request
+        {"user_permissions": {"add": [permission.pk]}},
+    )
+    assert cleared.detail == {"user_permissions": {"clear": [permission.pk]}}
+
+
+def test_the_portfolio_dashboard_is_recorded_for_the_roles_that_see_a_portfolio_only(users, client):
+    for role in ("account-manager", "quality"):
+        client.force_login(users[role])
+        assert client.get("/").status_code == 200
+    assert [(e.actor_role, e.target) for e in events(action="customer.list")] == [("account-manager", "home")]
+
+
 def test_signing_in_costs_no_audit_query(client):
     f.UserFactory(email="someone@provider.example")
     with CaptureQueriesContext(connection) as queries:
