@@ -498,3 +498,11 @@ def test_the_daily_task_expires_with_the_configured_retention(settings):
     assert AuditEvent.objects.count() == 1
     schedule = django_settings.CELERY_BEAT_SCHEDULE["expire-audit-events"]
     assert schedule["task"] == expire_audit_events.name
+
+
+def test_operations_can_expire_now(settings, capsys):
+    settings.AUDIT_RETENTION_DAYS = 10
+    AuditEvent(action="report.view", occurred_at=timezone.now() - dt.timedelta(days=11)).save()
+    call_command("expire_audit_events")
+    assert "Expired 1 audit events." in capsys.readouterr().out
+    assert not AuditEvent.objects.filter(action="report.view").exists()
