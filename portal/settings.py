@@ -150,11 +150,11 @@ PRIVACY_HASH_KEY_FALLBACKS = env_list("PRIVACY_HASH_KEY_FALLBACKS")
 CELERY_BEAT_SCHEDULE |= {
     "retain-survey-data": {
         "task": "surveys.tasks.retain_survey_data",
-        "schedule": crontab(minute=15, hour=4),
+        "schedule": crontab(minute=30, hour=4),
     },
     "expire-signin-records": {
         "task": "portal.tasks.expire_signin_records",
-        "schedule": crontab(minute=20, hour=4),
+        "schedule": crontab(minute=45, hour=4),
     },
 }
 # --- end of privacy operations
