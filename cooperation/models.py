@@ -380,9 +380,10 @@ class SteeringGroupMeeting(TimeStamped):
         return [line.strip() for line in self.decisions.splitlines() if line.strip()]
 
 
-def action_item_overdue(*, today) -> Q:
-    """The one rule for "overdue": not done and due before ``today`` (a Helsinki date)."""
-    return Q(done=False, due_date__lt=today)
+def action_item_overdue(*, today, prefix: str = "") -> Q:
+    """The one rule for "overdue": not done and due before ``today`` (a Helsinki date); ``prefix``
+    points at the action item from another model (``"meetings__action_items__"``)."""
+    return Q(**{f"{prefix}done": False, f"{prefix}due_date__lt": today})
 
 
 class ActionItemQuerySet(models.QuerySet):

@@ -31,6 +31,7 @@ from cooperation.models import (
     ResponsibilityAgreement,
     SickLeave,
     SteeringGroupMeeting,
+    action_item_overdue,
 )
 
 
@@ -179,7 +180,7 @@ def customer_meetings(*, customer: CorporateCustomer, today: dt.date | None = No
     today = today or timezone.localdate()
     return customer.meetings.order_by("-date", "-pk").annotate(
         open_items=Count("action_items", filter=Q(action_items__done=False)),
-        overdue_items=Count("action_items", filter=Q(action_items__done=False, action_items__due_date__lt=today)),
+        overdue_items=Count("action_items", filter=action_item_overdue(today=today, prefix="action_items__")),
     )
 
 
