@@ -94,11 +94,16 @@ class PersonChoiceField(forms.ModelMultipleChoiceField):
         return _person_label(obj) if hasattr(obj, "get_full_name") else obj.name
 
 
+class AgreementChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.title
+
+
 class MeetingForm(forms.Form):
     """A steering-group meeting: participants of both sides, agenda, minutes and decisions."""
 
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    agreement = forms.ModelChoiceField(
+    agreement = AgreementChoiceField(
         label=_("Agreement followed up"), queryset=None, required=False, empty_label=_("None")
     )
     provider_attendees = PersonChoiceField(
@@ -138,7 +143,7 @@ class MeetingForm(forms.Form):
 class ActionItemForm(forms.Form):
     """An action item and its owner: someone of the provider, a contact of the customer, or a name."""
 
-    description = forms.CharField(label=_("Action"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    description = forms.CharField(label=_("Action item"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
     owner = forms.ChoiceField(label=_("Owner"), required=False)
     owner_name = forms.CharField(label=_("Owner's name, if not in the list"), max_length=200, required=False)
     due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
@@ -170,6 +175,13 @@ class ActionItemForm(forms.Form):
             "owner_name": "" if owner else item.owner,
             "due_date": item.due_date,
         }
+
+    def clean(self):
+        data = super().clean()
+        # Said here too so that every missing thing is listed at once, not one round-trip each.
+        if not data.get("owner") and not (data.get("owner_name") or "").strip() and "owner" not in self.errors:
+            self.add_error("owner", _("Name the owner of the action item."))
+        return data
 
     def service_arguments(self) -> dict:
         """The cleaned data as the action-item services take it."""

@@ -261,10 +261,12 @@ class TestAccountManagerPages:
         meeting = MeetingFactory(customer=customer)
         sign_in(client, manager)
         response = client.post(
-            reverse("cooperation:action-item-create", args=[meeting.pk]), {"description": "Who?", "owner": ""}
+            reverse("cooperation:action-item-create", args=[meeting.pk]), {"description": "", "owner": ""}
         )
         page = page_of(response)
-        assert 'href="#id_owner"' in page and "Name the owner of the action item." in page
+        summary = page[page.index('class="error-summary"') :].split("</div>")[0]
+        assert 'href="#id_description"' in summary
+        assert 'href="#id_owner"' in summary and "Name the owner of the action item." in summary
         assert not ActionItem.objects.exists()
 
     def test_edits_a_meeting_and_an_action_item(self, client, manager, customer):
