@@ -414,3 +414,23 @@ class TestMeetingPack:
         assert "4.35" in page and "Still open from January" in page
         assert "33.00" not in page
         assert "Mark done" not in page
+
+
+@pytest.mark.django_db
+def test_the_api_keeps_the_agenda_and_who_ticked_an_item_off(api_as, manager, customer):
+    client = api_as(manager)
+    created = client.post(
+        "/api/v1/meetings/",
+        {
+            "customer": customer.business_id,
+            "date": "2026-04-15",
+            "agenda": "Indicators",
+            "action_items": [{"description": "Training", "owner": "HR"}],
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["agenda"] == "Indicators"
+    item_id = created.json()["action_items"][0]["id"]
+    assert client.patch(f"/api/v1/action-items/{item_id}/", {"done": True}, format="json").status_code == 200
+    assert ActionItem.objects.get(pk=item_id).done_by == manager
