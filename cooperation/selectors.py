@@ -257,7 +257,7 @@ def meeting_pack(*, meeting: SteeringGroupMeeting, user, today: dt.date | None =
     values = goal_current_values(goals=goals, on=on, suppress=is_customer_user(user))
     previous = previous_meeting(meeting=meeting)
     measurements = measurement_list(user=user).filter(
-        goal__agreement=agreement, measured_on__lte=max(meeting.date, today)
+        goal__agreement=agreement, measured_on__lte=on
     )
     if previous is not None:
         measurements = measurements.filter(measured_on__gt=previous.date)

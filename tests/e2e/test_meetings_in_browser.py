@@ -70,7 +70,8 @@ def test_an_account_manager_records_a_meeting_ticks_an_item_off_and_opens_the_pa
     summary = page.locator(".error-summary")
     expect(summary).to_contain_text("There is a problem")
     page.screenshot(path=str(SCREENSHOTS / "action-item-errors-en-desktop.png"), full_page=True)
-    summary.locator("a", has_text="Action item").click()
+    expect(summary.locator("a[href='#id_owner']")).to_contain_text("Name the owner")
+    summary.locator("a[href='#id_description']").click()
     expect(page.locator("textarea[name=description]")).to_be_focused()
     assert not ActionItem.objects.exists()
 
