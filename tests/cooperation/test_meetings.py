@@ -434,3 +434,48 @@ def test_the_api_keeps_the_agenda_and_who_ticked_an_item_off(api_as, manager, cu
     item_id = created.json()["action_items"][0]["id"]
     assert client.patch(f"/api/v1/action-items/{item_id}/", {"done": True}, format="json").status_code == 200
     assert ActionItem.objects.get(pk=item_id).done_by == manager
+
+
+@pytest.mark.django_db
+def test_meeting_pages_make_as_many_queries_for_many_items_as_for_few(client, manager, customer):
+    """SQL per page stays constant in the rows shown: no query per meeting or action item."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sign_in(client, manager)
+    meeting = MeetingFactory(customer=customer, date=dt.date(2026, 5, 1))
+    MeetingFactory(customer=customer, date=dt.date(2026, 2, 1))
+    contact = ContactFactory(customer=customer)
+
+    def add_items(n):
+        for _ in range(n):
+            ActionItemFactory(meeting=meeting, owner_contact=contact, owner=contact.name)
+            ActionItemFactory(
+                meeting=meeting,
+                owner_user=manager,
+                owner=manager.email,
+                done=True,
+                done_at=timezone.now(),
+                done_by=UserFactory(),
+            )
+            MeetingFactory(customer=customer)
+
+    urls = [
+        reverse("cooperation:meeting-detail", args=[meeting.pk]),
+        reverse("cooperation:meeting-list", args=[customer.business_id]),
+        reverse("cooperation:customer-detail", args=[customer.business_id]),
+        reverse("cooperation:meeting-pack", args=[meeting.pk]),
+    ]
+
+    def counts():
+        result = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    add_items(1)
+    few = counts()
+    add_items(5)
+    assert counts() == few
