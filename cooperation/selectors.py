@@ -256,15 +256,22 @@ def meeting_pack(*, meeting: SteeringGroupMeeting, user, today: dt.date | None =
     goals = list(agreement.goals.all()) if agreement else []
     values = goal_current_values(goals=goals, on=on, suppress=is_customer_user(user))
     previous = previous_meeting(meeting=meeting)
-    measurements = measurement_list(user=user).filter(
-        goal__agreement=agreement, measured_on__lte=on
-    )
+    # The same figures as of the previous meeting, so the pack shows what moved since then.
+    before = goal_current_values(goals=goals, on=previous.date, suppress=is_customer_user(user)) if previous else {}
+    measurements = measurement_list(user=user).filter(goal__agreement=agreement, measured_on__lte=on)
     if previous is not None:
         measurements = measurements.filter(measured_on__gt=previous.date)
     return {
         "on": on,
         "agreement": agreement,
-        "goals": [(goal, goal_status(goal=goal, value=values.get(goal.pk))) for goal in goals],
+        "goals": [
+            (
+                goal,
+                goal_status(goal=goal, value=values.get(goal.pk))
+                | {"previous_value": (before.get(goal.pk) or {}).get("current_value")},
+            )
+            for goal in goals
+        ],
         "previous": previous,
         "measurements": measurements.order_by("goal_id", "measured_on", "pk") if agreement else [],
         "open_items": customer_open_action_items(customer=meeting.customer, today=today),

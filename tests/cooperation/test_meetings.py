@@ -395,11 +395,13 @@ class TestMeetingPack:
         # Lower is better, and far past its target: "Target reached", never 282.5 %.
         row = page[page.index("Sick-leave days a person") :].split("</tr>")[0]
         assert "Target reached" in row and "4.35" in row and "282" not in page
+        # Beside it the value at the previous meeting (1 March): what moved since.
+        assert "At the last meeting (03/01/2026)" in page and ">9.1<" in row
         row = page[page.index("Supervisor satisfaction") :].split("</tr>")[0]
         assert "50.0 %" in row and "Target reached" not in row
         # Measured since the previous meeting (1 March), not before it.
-        assert "Indicators since the last meeting" in page
-        assert "4.35" in page and "9.10" not in page and "65.00" in page and "33.00" in page
+        since = page[page.index("Indicators since the last meeting") :].split("</section>")[0]
+        assert "4.35" in since and "9.10" not in since and "65.00" in since and "33.00" in since
         assert "Still open from January" in page
         assert "Finished in January" not in page and "Someone else&#x27;s item" not in page
         row = page[page.index("Still open from January") :].split("</tr>")[0]
