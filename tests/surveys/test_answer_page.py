@@ -212,3 +212,20 @@ def test_a_round_spanning_portfolios_shows_a_manager_only_the_own_customers(
     client.force_login(users["account-manager"])
     page = client.get("/surveys/rounds/").content.decode()
     assert customer.name in page and other_customer.name not in page
+
+
+def test_an_admin_sees_every_customer_and_count_of_the_rounds(client, users, api_as, customer, other_customer):
+    ContactFactory(customer=customer, role="supervisor", email="boss@customer.example")
+    ContactFactory(customer=other_customer, role="supervisor", email="boss@other.example")
+    started = api_as(users["admin"]).post(
+        "/api/v1/nps-rounds/",
+        {"respondent_group": "supervisor", "customers": [customer.business_id, other_customer.business_id]},
+        format="json",
+    )
+    assert started.status_code == 201, started.json()
+    seen = api_as(users["admin"]).get(f"/api/v1/nps-rounds/{started.json()['id']}/").json()
+    assert sorted(seen["customers"]) == sorted([customer.business_id, other_customer.business_id])
+    assert sum(seen["invitations"].values()) == 2
+    client.force_login(users["admin"])
+    page = client.get("/surveys/rounds/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"<td>{other_customer.name}, {customer.name}</td>" in page, "both customers, by name"
