@@ -236,11 +236,31 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"ThemeEnum": "cooperation.models.Theme", "PhaseEnum": "cooperation.models.Phase"},
 }
 
+# --- Logging: no email address or usable survey link in any log line --------------------------
+# RedactPersonalData masks them on the loggers that log request paths (a 404, a CSRF failure or
+# a throttled request names the path with its token) and on every handler here.
+_REDACTED_LOGGERS = ("django.request", "django.security.csrf", "django.server")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact": {"()": "portal.log_filters.RedactPersonalData"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # runserver's request lines, as Django's default logging formats them.
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["redact"]},
+    },
+    "loggers": {
+        **{name: {"filters": ["redact"]} for name in _REDACTED_LOGGERS},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False, "filters": ["redact"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
