@@ -4,6 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from portal.env import env_bool, env_hours, env_int, env_list, env_str
@@ -13,8 +14,17 @@ VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
-# The fallback key only serves the demo and tests; `check --deploy` flags it in production.
-SECRET_KEY = env_str("SECRET_KEY", "django-insecure-demo-key-change-me-in-production-0123456789")
+# --- Secret key: required unless DEBUG is on -------------------------------------------------
+# It signs sessions and the unsubscribe links: a known key lets anyone forge them, so a server
+# without DEBUG refuses to start on the demo key. (The tests set their own in pyproject.toml.)
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off: a long random value, e.g. from "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`. For the demo, set DEBUG=1."
+        )
+    SECRET_KEY = "django-insecure-demo-key-change-me-in-production-0123456789"  # noqa: S105 (DEBUG only)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://localhost:8000").rstrip("/")
