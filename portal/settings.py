@@ -317,3 +317,17 @@ LOGGING = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so a Celery worker started by a test sees the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+
+# --- Audit log (portal/audit) ----------------------------------------------------------------
+# Kept apart from the blocks above: the audit app, its middleware (after authentication, so it
+# knows the user), how long events are kept, and the daily task that expires older ones.
+INSTALLED_APPS.append("portal.audit")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "portal.audit.middleware.AuditMiddleware",
+)
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)
+CELERY_BEAT_SCHEDULE["expire-audit-events"] = {
+    "task": "portal.audit.tasks.expire_audit_events",
+    "schedule": crontab(minute=15, hour=4),
+}

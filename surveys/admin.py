@@ -73,9 +73,21 @@ class SurveyOptOutAdmin(admin.ModelAdmin):
 
 @admin.register(models.Response)
 class ResponseAdmin(admin.ModelAdmin):
+    """Answers are the employees' own words: read here (by whom may read them today), never
+    added, changed or deleted; every reading of one is in the audit log."""
+
     list_display = ["pk", "respondent_group", "score", "coping", "customer", "unit", "answered_at"]
     list_filter = ["respondent_group", "unit_type", "channel"]
     raw_id_fields = ["invitation", "customer", "unit", "practitioner", "service"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 # --- Statistics ---
