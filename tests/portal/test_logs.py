@@ -75,3 +75,30 @@ def test_addresses_in_request_paths_are_masked(client, caplog):
     with caplog.at_level(logging.WARNING, logger="django.request"):
         client.get("/api/v1/employees/anna.virtanen@example.com/")
     assert "anna.virtanen" not in caplog.text and "***@example.com" in caplog.text
+
+
+def test_a_celery_workers_log_is_masked_too():
+    """Celery replaces the root logger's handlers with its own; the worker's log lines go through
+    the same filter (in a child process: Celery's logging set-up would take over this one's)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import django, logging; django.setup()\n"
+        "from portal.celery import app\n"
+        "app.log.setup(loglevel='INFO', redirect_stdouts=False)\n"
+        "logging.getLogger('surveys.services').warning('sent to anna@example.com: /s/a-working-token/')\n"
+    )
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="portal.settings")
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parent.parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "sent to ***@example.com: /s/***/" in done.stderr, done.stderr[-2000:]
+    assert "anna@" not in done.stderr and "a-working-token" not in done.stderr
