@@ -41,6 +41,7 @@ from surveys.models import (
     Unit,
     Visit,
 )
+from surveys.redact import mask_addresses
 
 logger = logging.getLogger(__name__)
 
@@ -589,7 +590,8 @@ def _is_permanent(exc: Exception) -> bool:
 
 
 def _record_error(inv: SurveyInvitation, attempt: SendAttempt, exc: Exception, *, owner: str, result, now) -> None:
-    reason = f"{type(exc).__name__}: {exc}"[:2000]
+    # A mail server's refusal quotes the recipient: kept and logged without the address.
+    reason = mask_addresses(f"{type(exc).__name__}: {exc}")[:2000]
     logger.warning("Survey invitation %s: send failed (attempt %s): %s", inv.pk, inv.attempts, reason)
     final = inv.attempts >= MAX_SEND_ATTEMPTS or _is_permanent(exc)
     changes = {"lease_until": None, "lease_owner": "", "last_error": reason}

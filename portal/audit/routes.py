@@ -103,7 +103,6 @@ UNAUDITED_ROUTES: frozenset[str] = frozenset(
         "api-root",
         "schema",
         "api-docs",
-        "api-redoc",
         # The provider's own master data: units, practitioners, services.
         "unit-list",
         "unit-detail",
