@@ -334,25 +334,41 @@ def goal_off_track(
 
 
 def goals_off_track(*, agreement_ids, today: dt.date) -> dict[int, list[str]]:
-    """``{agreement id: [labels of its goals off track]}`` for the given agreements, judged on
-    each goal's latest measurement up to ``today`` (one query)."""
+    """``{agreement id: [labels of its goals off track]}`` for the given agreements (ids or a
+    values queryset), judged on each goal's latest measurement up to ``today``, in one query
+    of plain values (whole portfolios have tens of thousands of goals)."""
     latest = Measurement.objects.filter(goal=OuterRef("pk"), measured_on__lte=today).order_by("-measured_on", "-pk")
     goals = (
         Goal.objects.filter(agreement_id__in=agreement_ids)
-        .select_related("agreement")
         .annotate(current=Subquery(latest.values("value")[:1]))
         .order_by("agreement_id", "pk")
+        .values(
+            "agreement_id",
+            "indicator",
+            "custom_indicator",
+            "baseline",
+            "target",
+            "current",
+            "due_date",
+            "agreement__period_start",
+            "agreement__period_end",
+        )
     )
     off: dict[int, list[str]] = {}
     for goal in goals:
         if goal_off_track(
-            baseline=goal.baseline,
-            target=goal.target,
-            current=goal.current,
-            lower_is_better=goal.indicator in LOWER_IS_BETTER,
-            start=goal.agreement.period_start,
-            due=goal.due_date or goal.agreement.period_end,
+            baseline=goal["baseline"],
+            target=goal["target"],
+            current=goal["current"],
+            lower_is_better=goal["indicator"] in LOWER_IS_BETTER,
+            start=goal["agreement__period_start"],
+            due=goal["due_date"] or goal["agreement__period_end"],
             today=today,
         ):
-            off.setdefault(goal.agreement_id, []).append(str(goal.indicator_label))
+            label = (
+                goal["custom_indicator"]
+                if goal["indicator"] == Indicator.CUSTOM
+                else Indicator(goal["indicator"]).label
+            )
+            off.setdefault(goal["agreement_id"], []).append(str(label))
     return off

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce, TruncQuarter
+from django.db.models.functions import Coalesce
 
 from cooperation import selectors as cooperation_selectors
 from cooperation.models import (
@@ -18,13 +18,12 @@ from cooperation.models import (
     ResponsibilityAgreement,
     SteeringGroupMeeting,
 )
-from surveys.models import BindingTarget, RespondentGroup, Response, TargetScope
+from surveys.models import BindingTarget, RespondentGroup, TargetScope
 from surveys.selectors import (
     ANSWER_COUNTERS,
-    HELSINKI,
-    RAW_ANSWER_COUNTS,
+    answer_counts_by_customer_month,
+    answer_totals_by_customer,
     coping_figures,
-    helsinki_midnight,
     nps_figures,
     period_bounds,
     period_key,
@@ -83,50 +82,47 @@ def closed_quarters(*, today: dt.date, count: int = PORTFOLIO_QUARTERS) -> list[
 
 def customer_quarterly_answers(*, customer_ids, quarters) -> dict[int, dict[str, dict[str, int]]]:
     """Answer counters of the employees' (patients') surveys per customer and quarter
-    (``{customer id: {"2026-Q1": counters}}``) in one grouped query. The statistics' daily
-    rollups carry no customer, so this reads the answers through their (customer, group,
-    time) index."""
-    first, last = quarters[0][1], quarters[-1][2]
-    rows = (
-        Response.objects.filter(
-            respondent_group=RespondentGroup.PATIENT,
-            answered_at__gte=helsinki_midnight(first),
-            answered_at__lt=helsinki_midnight(last + dt.timedelta(days=1)),
-        )
-        .filter(customer_id__in=customer_ids)
-        .annotate(quarter=TruncQuarter("answered_at", tzinfo=HELSINKI))
-        .values("customer_id", "quarter")
-        .annotate(**RAW_ANSWER_COUNTS)
-        .order_by()
+    (``{customer id: {"2026-Q1": counters}}``): the customer-month counts of all the customers
+    in one query, folded into quarters (each quarter is three whole Helsinki months)."""
+    months = answer_counts_by_customer_month(
+        customer_ids=customer_ids, group=RespondentGroup.PATIENT, first=quarters[0][1], last=quarters[-1][2]
     )
     result: dict[int, dict[str, dict[str, int]]] = {}
-    for row in rows:
-        quarter = row["quarter"]
-        day = quarter.astimezone(HELSINKI).date() if isinstance(quarter, dt.datetime) else quarter
-        result.setdefault(row["customer_id"], {})[period_key(day, "quarter")] = {c: row[c] for c in ANSWER_COUNTERS}
+    for (customer_id, month), counts in months.items():
+        quarter = result.setdefault(customer_id, {}).setdefault(
+            period_key(month, "quarter"), dict.fromkeys(ANSWER_COUNTERS, 0)
+        )
+        for name in ANSWER_COUNTERS:
+            quarter[name] += counts[name] or 0
     return result
 
 
-def customer_nps_targets(*, agreement_ids: dict[int, int | None], year: int) -> dict[int, float]:
+def customer_nps_targets(*, agreement_ids: dict[int, int | None], year: int, customers=None) -> dict[int, float]:
     """The employees' NPS target of each customer (``agreement_ids``: customer id → its latest
     agreement): that agreement's goal for the employees' NPS, else the customer's binding target
-    for ``year``, else the organisation's. Customers with none are left out. Two queries."""
-    targets: dict[int, float] = {}
-    goals = Goal.objects.filter(
-        agreement_id__in=[a for a in agreement_ids.values() if a], indicator=Indicator.NPS_EMPLOYEES
-    ).order_by("agreement_id", "-pk")
-    by_agreement = {}
-    for goal in goals:
-        by_agreement.setdefault(goal.agreement_id, float(goal.target))
+    for ``year``, else the organisation's. Customers with none are left out. Two queries;
+    ``customers``, a queryset of the same customers annotated with ``agreement_id``, lets the
+    database select them instead of a long list of ids."""
+    if customers is not None:
+        agreement_filter, customer_filter = customers.values("agreement_id"), customers.values("pk")
+    else:
+        agreement_filter, customer_filter = [a for a in agreement_ids.values() if a], list(agreement_ids)
+    goals = Goal.objects.filter(agreement_id__in=agreement_filter, indicator=Indicator.NPS_EMPLOYEES).order_by(
+        "agreement_id", "-pk"
+    )
+    by_agreement: dict[int, float] = {}
+    for agreement_id, target in goals.values_list("agreement_id", "target"):
+        by_agreement.setdefault(agreement_id, float(target))
     binding = BindingTarget.objects.filter(year=year, respondent_group=RespondentGroup.PATIENT).filter(
-        Q(scope=TargetScope.ORGANISATION) | Q(scope=TargetScope.CUSTOMER, customer_id__in=list(agreement_ids))
+        Q(scope=TargetScope.ORGANISATION) | Q(scope=TargetScope.CUSTOMER, customer_id__in=customer_filter)
     )
     organisation, per_customer = None, {}
-    for target in binding:
-        if target.scope == TargetScope.ORGANISATION:
-            organisation = float(target.target)
+    for scope, customer_id, target in binding.values_list("scope", "customer_id", "target"):
+        if scope == TargetScope.ORGANISATION:
+            organisation = float(target)
         else:
-            per_customer[target.customer_id] = float(target.target)
+            per_customer[customer_id] = float(target)
+    targets: dict[int, float] = {}
     for customer_id, agreement_id in agreement_ids.items():
         target = by_agreement.get(agreement_id, per_customer.get(customer_id, organisation))
         if target is not None:
@@ -170,18 +166,38 @@ def _filtered(*, user, filters: PortfolioFilters, today: dt.date) -> QuerySet[Co
     return customers
 
 
-def _figures(*, customer_agreements: dict[int, int | None], today: dt.date, need: set[str]) -> dict[int, dict]:
+def _figures(
+    *, customer_agreements: dict[int, int | None], today: dt.date, need: set[str], customers=None
+) -> dict[int, dict]:
     """The computed figures of the given customers (``{customer id: latest agreement id}``):
-    only those in ``need`` ("nps", "coping", "trend", "health", "attention")."""
+    only those in ``need`` ("nps", "coping", "trend", "health", "attention"). ``customers``, the
+    queryset they came from (annotated), selects them in SQL instead of a list of ids, for
+    whole portfolios."""
     ids = list(customer_agreements)
+    id_filter = customers.values("pk") if customers is not None else ids
     quarters = closed_quarters(today=today)
     figures: dict[int, dict] = {pk: {} for pk in ids}
-    if need & {"nps", "coping", "trend", "attention"}:
-        # The trend needs four quarters; a sort or the attention rule only the latest one.
+    latest_key, latest_first, latest_last = quarters[-1]
+    if not need & {"trend", "attention"} and need & {"nps", "coping"}:
+        # Only a sort key for every customer: the quarter's totals summed in the database, and
+        # the exact ratio (rounding to one decimal keeps the order, so nothing to round here).
+        totals = answer_totals_by_customer(
+            customer_ids=id_filter, group=RespondentGroup.PATIENT, first=latest_first, last=latest_last
+        )
+        for pk in ids:
+            counts = totals.get(pk)
+            coping_n = counts and counts["coping_yes"] + counts["coping_partly"] + counts["coping_no"]
+            figures[pk]["nps"] = (counts["promoters"] - counts["detractors"]) / counts["n"] if counts else None
+            figures[pk]["coping"] = (counts["coping_yes"] + counts["coping_partly"]) / coping_n if coping_n else None
+    elif need & {"nps", "coping", "trend", "attention"}:
+        # The trend needs four quarters; the attention rule only the latest one.
         wanted = quarters if "trend" in need else quarters[-1:]
-        answers = customer_quarterly_answers(customer_ids=ids, quarters=wanted)
-        latest_key = quarters[-1][0]
-        targets = customer_nps_targets(agreement_ids=customer_agreements, year=quarters[-1][1].year)
+        answers = customer_quarterly_answers(customer_ids=id_filter, quarters=wanted)
+        targets = {}
+        if need & {"trend", "attention"}:
+            targets = customer_nps_targets(
+                agreement_ids=customer_agreements, year=quarters[-1][1].year, customers=customers
+            )
         for pk in ids:
             by_quarter = answers.get(pk, {})
             latest = by_quarter.get(latest_key, {})
@@ -197,13 +213,16 @@ def _figures(*, customer_agreements: dict[int, int | None], today: dt.date, need
                 ]
     if "health" in need:
         health = cooperation_selectors.health_percentages(
-            customer_ids=ids, months=PORTFOLIO_HEALTH_MONTHS, end=today - dt.timedelta(days=1)
+            customer_ids=id_filter, months=PORTFOLIO_HEALTH_MONTHS, end=today - dt.timedelta(days=1)
         )
         for pk in ids:
             figures[pk]["health"] = health.get(pk)
     if "attention" in need:
         off_track = cooperation_selectors.goals_off_track(
-            agreement_ids=[a for a in customer_agreements.values() if a], today=today
+            agreement_ids=customers.values("agreement_id")
+            if customers is not None
+            else [a for a in customer_agreements.values() if a],
+            today=today,
         )
         for pk, agreement_id in customer_agreements.items():
             row = figures[pk]
@@ -261,9 +280,13 @@ def portfolio_page(
         ids = customers.order_by(*ordering).values_list("pk", flat=True)
     else:
         # Every matching customer's figure first (one grouped query each), then the page.
-        agreements = dict(customers.order_by(*ordering).values_list("pk", "agreement_id"))
         need = ({sort} if computed else set()) | ({"attention"} if filters.attention else set())
-        figures = _figures(customer_agreements=agreements, today=today, need=need)
+        if need & {"attention"}:
+            agreements = dict(customers.order_by(*ordering).values_list("pk", "agreement_id"))
+        else:
+            # Agreements matter only to the attention rule; the other figures need none.
+            agreements = dict.fromkeys(customers.order_by(*ordering).values_list("pk", flat=True))
+        figures = _figures(customer_agreements=agreements, today=today, need=need, customers=customers)
         ids = list(agreements)
         if filters.attention:
             wanted = filters.attention == "yes"

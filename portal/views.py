@@ -77,6 +77,7 @@ def portfolio(request):
         {
             "table": table,
             "rows": rows,
+            "quarter": selectors.closed_quarters(today=timezone.localdate())[-1][0],
             "filters": filters,
             "segments": Segment.choices,
             "phases": [*Phase.choices, (selectors.NO_AGREEMENT, _("No agreement"))],

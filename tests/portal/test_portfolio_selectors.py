@@ -21,6 +21,7 @@ from tests.cooperation.factories import (
     MeasurementFactory,
     MeetingFactory,
     SickLeaveFactory,
+    UserFactory,
 )
 from tests.surveys.factories_stats import answer, answers
 
@@ -181,3 +182,36 @@ def test_a_page_of_rows_takes_the_same_queries_for_5_or_25_customers(django_asse
             selectors.portfolio_rows(customer_ids=ids, today=TODAY)
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 8
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_customer_month_rollup_gives_the_same_figures_and_keeps_up_with_new_answers():
+    from surveys.models import StatsMonthlyByCustomer
+    from surveys.services import nps_rollup_add, stats_rollups_rebuild
+
+    customer, other = CustomerFactory(), CustomerFactory()
+    answers([10, 9, 5, 7], "2025-11-15T10:00Z", customer=customer)
+    answer(6, "2026-06-30T21:30Z", customer=customer, coping="na")  # July in Helsinki
+    answer(9, "2026-08-10T10:00Z", customer=customer, coping="yes")
+    answer(6, "2026-08-11T10:00Z", customer=customer, coping="no")
+    answers([0, 0], "2026-08-10T10:00Z", customer=other)
+    raw = selectors.portfolio_rows(customer_ids=[customer.pk, other.pk], today=TODAY)
+
+    stats_rollups_rebuild()
+    july = StatsMonthlyByCustomer.objects.get(customer=customer, month=dt.date(2026, 7, 1), respondent_group="patient")
+    assert (july.n, july.detractors, july.coping_na) == (1, 1, 1)
+    assert selectors.portfolio_rows(customer_ids=[customer.pk, other.pk], today=TODAY) == raw
+
+    # A new answer after the rebuild counts at once, in its customer's month.
+    nps_rollup_add(response=answer(10, "2026-09-01T10:00Z", customer=customer, coping="yes"))
+    row = selectors.portfolio_rows(customer_ids=[customer.pk], today=TODAY)[0]
+    assert (row["nps"], row["nps_n"], row["coping"]) == (0.0, 4, 66.7)  # 2 promoters, 2 detractors
+
+    # Sorting every customer reads the summed totals: the same order as the shown figures.
+    page, rows = selectors.portfolio_page(
+        user=UserFactory(email="admin@provider.example", role="admin"),
+        filters=selectors.PortfolioFilters(),
+        sort="nps",
+        today=TODAY,
+    )
+    assert [r["customer"].pk for r in rows] == [other.pk, customer.pk]
