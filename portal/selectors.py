@@ -178,17 +178,25 @@ def _figures(
     quarters = closed_quarters(today=today)
     figures: dict[int, dict] = {pk: {} for pk in ids}
     latest_key, latest_first, latest_last = quarters[-1]
-    if not need & {"trend", "attention"} and need & {"nps", "coping"}:
+    if need in ({"nps"}, {"coping"}):
         # Only a sort key for every customer: the quarter's totals summed in the database, and
         # the exact ratio (rounding to one decimal keeps the order, so nothing to round here).
+        nps_sort = "nps" in need
+        counters = ("n", "promoters", "detractors") if nps_sort else ("coping_yes", "coping_partly", "coping_no")
         totals = answer_totals_by_customer(
-            customer_ids=id_filter, group=RespondentGroup.PATIENT, first=latest_first, last=latest_last
+            customer_ids=id_filter,
+            group=RespondentGroup.PATIENT,
+            first=latest_first,
+            last=latest_last,
+            counters=counters,
         )
         for pk in ids:
-            counts = totals.get(pk)
-            coping_n = counts and counts["coping_yes"] + counts["coping_partly"] + counts["coping_no"]
-            figures[pk]["nps"] = (counts["promoters"] - counts["detractors"]) / counts["n"] if counts else None
-            figures[pk]["coping"] = (counts["coping_yes"] + counts["coping_partly"]) / coping_n if coping_n else None
+            c = totals.get(pk)
+            if nps_sort:
+                figures[pk]["nps"] = (c["promoters"] - c["detractors"]) / c["n"] if c and c["n"] else None
+            else:
+                size = c and c["coping_yes"] + c["coping_partly"] + c["coping_no"]
+                figures[pk]["coping"] = (c["coping_yes"] + c["coping_partly"]) / size if size else None
     elif need & {"nps", "coping", "trend", "attention"}:
         # The trend needs four quarters; the attention rule only the latest one.
         wanted = quarters if "trend" in need else quarters[-1:]

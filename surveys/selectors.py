@@ -674,21 +674,23 @@ def answer_counts_by_customer_month(*, customer_ids, group: str, first: dt.date,
     return result
 
 
-def answer_totals_by_customer(*, customer_ids, group: str, first: dt.date, last: dt.date) -> dict[int, dict]:
-    """Answer counters per customer id summed over the whole months from ``first`` to ``last``,
-    one row per customer from the database: for sorting many customers by a figure."""
+def answer_totals_by_customer(
+    *, customer_ids, group: str, first: dt.date, last: dt.date, counters=ANSWER_COUNTERS
+) -> dict[int, dict]:
+    """Answer ``counters`` per customer id summed over the whole months from ``first`` to
+    ``last``, one row per customer from the database: for sorting many customers by a figure."""
     first, last = _month_start(first), period_bounds(last, "month")[1]
     if _rollups_live():
         rows = StatsMonthlyByCustomer.objects.filter(
             respondent_group=group, month__gte=first, month__lte=last, customer_id__in=customer_ids
         )
-        rows = rows.values("customer_id").annotate(**{c: Sum(c) for c in ANSWER_COUNTERS}).order_by()
+        rows = rows.values("customer_id").annotate(**{c: Sum(c) for c in counters}).order_by()
     else:
         rows = (
             _between_days(Response.objects.filter(respondent_group=group), first, last, moment="answered_at")
             .filter(customer_id__in=customer_ids)
             .values("customer_id")
-            .annotate(**RAW_ANSWER_COUNTS)
+            .annotate(**{c: RAW_ANSWER_COUNTS[c] for c in counters})
             .order_by()
         )
     return {row.pop("customer_id"): row for row in rows}
