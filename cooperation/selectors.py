@@ -20,6 +20,7 @@ from cooperation.access import (
 )
 from cooperation.goal_values import goal_current_values
 from cooperation.models import (
+    LOWER_IS_BETTER,
     ActionItem,
     Contact,
     CorporateCustomer,
@@ -290,6 +291,7 @@ from django.db.models import (  # noqa: E402
     ExpressionWrapper,
     Max,
     OuterRef,
+    Subquery,  # noqa: E402
     Sum,
     Value,
     When,
@@ -401,3 +403,92 @@ def _ratio1(numerator: int, denominator: int) -> float:
     """``numerator / denominator`` to one decimal, half up from the exact value (in floats
     23 / 80 · 100 is 28.749…, which would round to 28.7 instead of 28.8)."""
     return float((Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def health_percentages(*, customer_ids, months: int, end: dt.date) -> dict[int, float | None]:
+    """The health percentage of many customers at once (``customer_ids``: ids or a values
+    queryset), by the rule of ``health_percentage``, in one grouped query: for lists that show
+    or sort by it. Customers without employees in the window are left out."""
+    start, end = health_window(months=months, end=end)
+    sick_in_window = SickLeave.objects.filter(employee=OuterRef("pk"), start__lte=end, end__gte=start)
+    rows = (
+        Employee.objects.filter(customer_id__in=customer_ids)
+        .exclude(employed_from__isnull=True, employed_until__isnull=True)
+        .filter(Q(employed_from__isnull=True) | Q(employed_from__lte=end))
+        .filter(Q(employed_until__isnull=True) | Q(employed_until__gte=start))
+        .values("customer_id")
+        .annotate(employees=Count("pk"), without_sick_leave=Count("pk", filter=~Exists(sick_in_window)))
+        .order_by()
+    )
+    return {r["customer_id"]: _ratio1(r["without_sick_leave"] * 100, r["employees"]) for r in rows}
+
+
+# --- Goals on and off track ---
+
+#: How far (as a share of the way from baseline to target) a goal's latest value may trail the
+#: share of its time already used before it counts as off track: measurements are noisy and
+#: seldom, so only a clear lag raises the flag.
+OFF_TRACK_LAG = Decimal("0.25")
+
+
+def goal_off_track(
+    *, baseline, target, current, lower_is_better: bool, start: dt.date, due: dt.date, today: dt.date
+) -> bool:
+    """Whether a goal is off track: its latest value has not reached the target and either its
+    due date has passed, or it trails the time used (from ``start`` to ``due``) by more than
+    OFF_TRACK_LAG. A goal without a latest value or a baseline cannot be judged (False)."""
+    if current is None or baseline is None:
+        return False
+    current, baseline, target = Decimal(current), Decimal(baseline), Decimal(target)
+    reached = current <= target if lower_is_better else current >= target
+    if reached:
+        return False
+    if today > due:
+        return True
+    span = (due - start).days
+    used = Decimal(max(0, min((today - start).days, span))) / span if span > 0 else Decimal(1)
+    # The share of the way from baseline to target; the sign of (target − baseline) says which
+    # direction is better, so "lower is better" goals read right here too.
+    way = (current - baseline) / (target - baseline) if target != baseline else Decimal(0)
+    return way < used - OFF_TRACK_LAG
+
+
+def goals_off_track(*, agreement_ids, today: dt.date) -> dict[int, list[str]]:
+    """``{agreement id: [labels of its goals off track]}`` for the given agreements (ids or a
+    values queryset), judged on each goal's latest measurement up to ``today``, in one query
+    of plain values (whole portfolios have tens of thousands of goals)."""
+    latest = Measurement.objects.filter(goal=OuterRef("pk"), measured_on__lte=today).order_by("-measured_on", "-pk")
+    goals = (
+        Goal.objects.filter(agreement_id__in=agreement_ids)
+        .annotate(current=Subquery(latest.values("value")[:1]))
+        .order_by("agreement_id", "pk")
+        .values(
+            "agreement_id",
+            "indicator",
+            "custom_indicator",
+            "baseline",
+            "target",
+            "current",
+            "due_date",
+            "agreement__period_start",
+            "agreement__period_end",
+        )
+    )
+    off: dict[int, list[str]] = {}
+    for goal in goals:
+        if goal_off_track(
+            baseline=goal["baseline"],
+            target=goal["target"],
+            current=goal["current"],
+            lower_is_better=goal["indicator"] in LOWER_IS_BETTER,
+            start=goal["agreement__period_start"],
+            due=goal["due_date"] or goal["agreement__period_end"],
+            today=today,
+        ):
+            label = (
+                goal["custom_indicator"]
+                if goal["indicator"] == Indicator.CUSTOM
+                else Indicator(goal["indicator"]).label
+            )
+            off.setdefault(goal["agreement_id"], []).append(str(label))
+    return off

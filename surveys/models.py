@@ -454,6 +454,38 @@ class StatsDaily(StatsRollup):
         ]
 
 
+class StatsMonthlyByCustomer(models.Model):
+    """Answer counters per customer, respondent group and Helsinki month (``month`` is its first
+    day): for lists of many customers at once (the portfolio sorts 14,000 customers by NPS),
+    which the daily rollups, having no customer, cannot answer. Kept like them: each answer adds
+    to its row, ``stats_rollups_rebuild`` recounts whole months."""
+
+    month = models.DateField()
+    respondent_group = models.CharField(max_length=20, choices=RespondentGroup.choices)
+    customer = models.ForeignKey(CorporateCustomer, on_delete=models.CASCADE, related_name="+")
+    n = models.IntegerField(default=0)
+    promoters = models.IntegerField(default=0)
+    passives = models.IntegerField(default=0)
+    detractors = models.IntegerField(default=0)
+    coping_yes = models.IntegerField(default=0)
+    coping_partly = models.IntegerField(default=0)
+    coping_no = models.IntegerField(default=0)
+    coping_na = models.IntegerField(default=0)
+
+    DIMENSIONS = ("month", "respondent_group", "customer_id")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "respondent_group", "customer"], name="stats_monthly_by_customer_key"
+            )
+        ]
+        indexes = [models.Index(fields=["respondent_group", "month"], name="stats_monthly_customer_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.customer_id} {self.respondent_group}: {self.n} answers"
+
+
 class StatsRollupState(models.Model):
     """Whether the rollups are complete and kept up to date: set by ``rebuild_stats_rollups``;
     until then the statistics read raw rows, so a fresh or partly loaded database is still exact."""

@@ -12,10 +12,18 @@ from collections import defaultdict
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q
-from django.db.models.functions import TruncDate
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
-from surveys.models import BindingTarget, Response, StatsDaily, StatsDailyByUnit, StatsRollupState, SurveyInvitation
+from surveys.models import (
+    BindingTarget,
+    Response,
+    StatsDaily,
+    StatsDailyByUnit,
+    StatsMonthlyByCustomer,
+    StatsRollupState,
+    SurveyInvitation,
+)
 from surveys.selectors import ANSWER_COUNTERS, HELSINKI, RAW_ANSWER_COUNTS, helsinki_midnight
 
 COUNTERS = (*ANSWER_COUNTERS, "invitations_sent", "invitations_answered")
@@ -70,6 +78,21 @@ def _upsert(fine_key: dict, counters: dict[str, int]) -> None:
             cursor.execute(sql, params)
 
 
+def _upsert_customer_month(*, month: dt.date, group: str, customer_id: int, counters: dict[str, int]) -> None:
+    """Add an answer's counters to its customer's month (INSERT … ON CONFLICT, as ``_upsert``)."""
+    table = StatsMonthlyByCustomer._meta.db_table
+    dims = StatsMonthlyByCustomer.DIMENSIONS
+    columns = [*dims, *ANSWER_COUNTERS]
+    params = [month, group, customer_id] + [counters.get(c, 0) for c in ANSWER_COUNTERS]
+    updates = ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in ANSWER_COUNTERS)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "  # noqa: S608
+        f"ON CONFLICT ({', '.join(dims)}) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
 def _live() -> bool:
     return StatsRollupState.objects.filter(live=True).exists()
 
@@ -94,6 +117,12 @@ def nps_rollup_add(*, response: Response) -> None:
                 channel=response.channel,
             ),
             _answer_counters(response),
+        )
+        _upsert_customer_month(
+            month=_helsinki_day(response.answered_at).replace(day=1),
+            group=response.respondent_group,
+            customer_id=response.customer_id,
+            counters=_answer_counters(response),
         )
         invitation = SurveyInvitation.objects.filter(pk=response.invitation_id, sent_at__isnull=False).first()
         if invitation is not None:
@@ -192,7 +221,7 @@ def _rebuild_chunk(first: dt.date, last: dt.date) -> int:
         if connection.vendor == "postgresql":
             # New answers wait the few seconds of a chunk, so none falls between delete and insert.
             with connection.cursor() as cursor:
-                for model in (StatsDaily, StatsDailyByUnit):
+                for model in (StatsDaily, StatsDailyByUnit, StatsMonthlyByCustomer):
                     cursor.execute(f"LOCK TABLE {model._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
         answers = (
             Response.objects.filter(answered_at__gte=since, answered_at__lt=until)
@@ -236,7 +265,39 @@ def _rebuild_chunk(first: dt.date, last: dt.date) -> int:
             (StatsDaily(**dict(zip(_COARSE, key, strict=True)), **c) for key, c in coarse.items()),
             batch_size=REBUILD_BATCH_SIZE,
         )
-    return len(fine) + len(coarse)
+        customer_months = _rebuild_customer_months(first, last)
+    return len(fine) + len(coarse) + customer_months
+
+
+def _rebuild_customer_months(first: dt.date, last: dt.date) -> int:
+    """Recount the customer-month rows of every month that ``first``..``last`` touches, whole:
+    a chunk never spans months (``_month_chunks``), so this is one month, counted in one query."""
+    month_first = first.replace(day=1)
+    month_last = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    answers = (
+        Response.objects.filter(
+            answered_at__gte=helsinki_midnight(month_first), answered_at__lt=helsinki_midnight(month_last)
+        )
+        .annotate(month=TruncMonth("answered_at", tzinfo=HELSINKI))
+        .values("month", "respondent_group", "customer_id")
+        .annotate(**RAW_ANSWER_COUNTS)
+        .order_by()
+    )
+    StatsMonthlyByCustomer.objects.filter(month__gte=month_first, month__lt=month_last).delete()
+    rows = (
+        StatsMonthlyByCustomer(
+            month=_as_helsinki_date(row.pop("month")),
+            respondent_group=row.pop("respondent_group"),
+            customer_id=row.pop("customer_id"),
+            **row,
+        )
+        for row in answers.iterator(chunk_size=REBUILD_BATCH_SIZE)
+    )
+    return len(StatsMonthlyByCustomer.objects.bulk_create(rows, batch_size=REBUILD_BATCH_SIZE))
+
+
+def _as_helsinki_date(moment) -> dt.date:
+    return timezone.localtime(moment, HELSINKI).date() if isinstance(moment, dt.datetime) else moment
 
 
 def binding_target_explain(*, target: BindingTarget, explanation: str, corrective_actions: str) -> BindingTarget:

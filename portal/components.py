@@ -1,0 +1,148 @@
+"""Plain data for the shared page components (templates/components/, tags in
+``portal.templatetags.components``): what a sortable table, a chart or a key figure shows.
+
+Views build these from what selectors return; nothing here queries the database, so every page
+shows its tables and charts the same way and no component hides a query of its own."""
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page
+from django.http import QueryDict
+
+# --- The paged sortable table --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    sortable: bool = True
+    numeric: bool = False
+
+
+def sort_from_query(params: QueryDict, columns: list[Column], *, default: str) -> tuple[str, bool]:
+    """``?sort=key`` ascending, ``?sort=-key`` descending; anything unknown falls back to
+    ``default`` (itself ``key`` or ``-key``) rather than failing the page."""
+    for raw in (params.get("sort", ""), default):
+        key = raw.removeprefix("-")
+        if any(c.key == key and c.sortable for c in columns):
+            return key, raw.startswith("-")
+    raise ValueError(f"default sort {default!r} names no sortable column")
+
+
+@dataclass
+class SortableTable:
+    """A table of one page of rows: its header's sort links (with ``aria-sort``) and the pager
+    keep every other query parameter (search, filters) as they are."""
+
+    columns: list[Column]
+    sort: str
+    descending: bool
+    page: Page
+    params: QueryDict
+    caption: str = ""
+
+    def _query(self, **changes) -> str:
+        params = self.params.copy()
+        for name, value in changes.items():
+            if value is None:
+                params.pop(name, None)
+            else:
+                params[name] = value
+        encoded = params.urlencode()
+        return f"?{encoded}" if encoded else "?"
+
+    def headers(self) -> list[dict]:
+        cells = []
+        for column in self.columns:
+            current = column.sortable and column.key == self.sort
+            cell = {"column": column, "current": current, "href": None, "aria_sort": None}
+            if column.sortable:
+                # A click on the current column turns its direction; another column starts ascending.
+                next_sort = column.key if not current or self.descending else f"-{column.key}"
+                cell["href"] = self._query(sort=next_sort, page=None)
+                cell["aria_sort"] = ("descending" if self.descending else "ascending") if current else "none"
+            cells.append(cell)
+        return cells
+
+    def pages(self) -> dict:
+        page = self.page
+        pages = page.paginator.num_pages
+        return {
+            "number": page.number,
+            "count": page.paginator.num_pages,
+            "total": page.paginator.count,
+            "first": page.start_index(),
+            "last": page.end_index(),
+            "previous": self._query(page=page.previous_page_number()) if page.has_previous() else None,
+            "next": self._query(page=page.next_page_number()) if page.has_next() else None,
+            "first_page": self._query(page=1) if page.number > 2 else None,
+            "last_page": self._query(page=pages) if page.number < pages - 1 else None,
+        }
+
+
+# --- Charts and key figures --------------------------------------------------------------------
+
+
+@dataclass
+class Series:
+    label: str
+    values: list[float | None]
+
+
+@dataclass
+class Chart:
+    """A chart as data: ``kind`` is "sparkline" (a small trend line in a table cell), "line" or
+    "bar". ``values`` that are None are gaps (no answers, or hidden to protect privacy); the
+    page shows every figure as a table as well, for screen readers and for print."""
+
+    id: str
+    kind: str
+    labels: list[str]
+    series: list[Series]
+    caption: str = ""
+    target: float | None = None
+    target_label: str = ""
+    unit: str = ""
+    suppressed: bool = False
+    hidden_labels: list[str] = field(default_factory=list)
+
+    @property
+    def has_data(self) -> bool:
+        return any(v is not None for s in self.series for v in s.values)
+
+    @property
+    def data_id(self) -> str:
+        return f"{self.id}-data"
+
+    def config(self) -> dict:
+        """What static/portal/charts.js draws (read from a json_script element, no inline script)."""
+        return {
+            "kind": self.kind,
+            "labels": self.labels,
+            "series": [{"label": s.label, "values": s.values} for s in self.series],
+            "target": self.target,
+            "targetLabel": self.target_label,
+            "unit": self.unit,
+        }
+
+    def rows(self) -> list[dict]:
+        """The figures by label, for the fallback table."""
+        return [
+            {"label": label, "values": [s.values[i] for s in self.series], "hidden": label in self.hidden_labels}
+            for i, label in enumerate(self.labels)
+        ]
+
+
+@dataclass
+class KeyFigure:
+    """A key-figure card: the value now, its target and whether it is met, its trend."""
+
+    label: str
+    value: float | int | str | None
+    unit: str = ""
+    target: float | None = None
+    target_met: bool | None = None
+    trend: Chart | None = None
+    note: str = ""
+    suppressed: bool = False
