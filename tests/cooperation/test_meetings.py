@@ -8,7 +8,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cooperation import services
 from cooperation.models import ActionItem, Indicator, Measurement, SteeringGroupMeeting
@@ -48,6 +48,12 @@ def page_of(response) -> str:
 
 @pytest.mark.django_db
 class TestMeetingServices:
+    @pytest.fixture(autouse=True)
+    def english(self):
+        # Services answer in the active language, Finnish by default; these tests read English.
+        with translation.override("en"):
+            yield
+
     def test_a_meeting_needs_a_date_and_saves_nothing_without_one(self, customer):
         with pytest.raises(ValidationError) as error:
             services.meeting_create(customer=customer, date=None, minutes="Lost?")

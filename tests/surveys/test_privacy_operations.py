@@ -16,7 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import checks, mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cooperation.audit import audit_event
 from cooperation.models import Employee, SickLeave
@@ -274,7 +274,7 @@ def test_erasure_keeps_every_statistic_and_leaves_no_trace_of_the_person(
 
 def test_erasure_of_an_unknown_person_changes_nothing_and_a_second_run_finds_no_one(customer, people):
     before = database_text()
-    with pytest.raises(privacy.PersonNotFound, match="No employee hr-nobody"):
+    with translation.override("en"), pytest.raises(privacy.PersonNotFound, match="No employee hr-nobody"):
         privacy.person_erase(customer=customer, external_id="hr-nobody")
     assert database_text() == before
 
