@@ -203,3 +203,28 @@ def test_no_route_fails_with_a_format_suffix(users, api_as, customer):
         answer = client.get(f"{url}.json")
         assert answer.status_code < 500, (url, answer.status_code)
 
+
+
+# --- Internationalised email domains ----------------------------------------------------------------
+
+
+def test_an_email_with_an_internationalised_domain_is_stored_in_its_ascii_form(users, api_as, customer):
+    """The schema promises ``format: email``, which holds for the ASCII (IDNA) form of a domain."""
+    client = api_as(users["integration"])
+    employee = client.post(
+        "/api/v1/employees/",
+        {"customer": customer.business_id, "external_id": "p-1", "email": "Matti@Bücher.fi"},
+        format="json",
+    )
+    assert employee.status_code == 201, employee.content
+    assert employee.json()["email"] == "Matti@xn--bcher-kva.fi"
+    visit = visit_payload(customer, UnitFactory(), n=2)
+    visit["patient"]["email"] = "liisa@kärkkäinen.example"
+    assert client.post("/api/v1/visits/", visit, format="json").status_code == 201
+    assert Visit.objects.get().employee.email == "liisa@xn--krkkinen-0zad.example"
+    refused = client.post(
+        "/api/v1/employees/",
+        {"customer": customer.business_id, "external_id": "p-3", "email": "a@" + "ü" * 70 + ".fi"},
+        format="json",
+    )
+    assert refused.status_code == 400 and list(refused.json()) == ["email"]
