@@ -5,6 +5,7 @@ naming a customer, unit, practitioner, service, agreement, goal, meeting or empl
 it reads a body."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 
@@ -72,3 +73,20 @@ class PortalAutoSchema(AutoSchema):
         )
         self.registry.register_on_missing(component)
         return component.ref
+
+
+class BlankableEmailField(OpenApiSerializerFieldExtension):
+    """An email field that may be left blank answers "" when it is, which ``format: email`` alone
+    does not allow: such a field is an email address or the empty string."""
+
+    target_class = "rest_framework.fields.EmailField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if not self.target.allow_blank:
+            return schema
+        email = {"type": schema.pop("type", "string"), "format": schema.pop("format", "email")}
+        if self.target.max_length:
+            email["maxLength"] = self.target.max_length
+        return {"anyOf": [email, {"type": "string", "maxLength": 0}], **schema}
