@@ -210,10 +210,10 @@ class CommentQuerySerializer(serializers.Serializer):
 
 
 class CommentSerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    practitioner = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    practitioner_name = serializers.CharField(source="practitioner.name", read_only=True, default=None)
-    service = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    practitioner = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    practitioner_name = serializers.CharField(source="practitioner.name", read_only=True, default=None, allow_null=True)
+    service = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     group = serializers.ChoiceField(source="respondent_group", choices=RespondentGroup.choices, read_only=True)
 
     class Meta:
