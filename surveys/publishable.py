@@ -51,8 +51,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils.translation import gettext as _
 
 from cooperation import dates
@@ -60,7 +59,6 @@ from cooperation.models import CorporateCustomer
 from surveys.models import RespondentGroup, Response, SurveyInvitation, UnitType
 from surveys.selectors import (
     ANSWER_COUNTERS,
-    HELSINKI,
     RAW_ANSWER_COUNTS,
     StatisticsQuery,
     _between_days,
@@ -68,6 +66,7 @@ from surveys.selectors import (
     _resolve_target,
     coping_figures,
     coping_size,
+    helsinki_midnight,
     nps_figures,
 )
 
@@ -275,9 +274,21 @@ def published_question(
 # --- Figures -----------------------------------------------------------------------------------
 
 
+def _quarter_of(moment: str, year: int, closed: int) -> Case:
+    """The quarter of a moment, in the database (rows are already bounded to the year)."""
+    return Case(
+        *(
+            When(**{f"{moment}__lt": helsinki_midnight(quarter_first(year, q + 1))}, then=Value(q))
+            for q in range(1, min(closed, 3) + 1)
+        ),
+        default=Value(4 if closed == 4 else closed),
+        output_field=IntegerField(),
+    )
+
+
 def _year_counts(customer, group: str, year: int, closed: int):
     """Answer counters per atom and (invitations sent, answered within the link's life) per
-    (quarter sent, unit type), for the closed quarters of the year."""
+    (quarter sent, unit type), for the closed quarters of the year: one grouped query each."""
     answers: dict[Atom, dict[str, int]] = defaultdict(lambda: dict.fromkeys(ANSWER_COUNTERS, 0))
     invitations: dict[Atom, list[int]] = defaultdict(lambda: [0, 0])
     if not closed:
@@ -286,9 +297,9 @@ def _year_counts(customer, group: str, year: int, closed: int):
     rows = _between_days(
         Response.objects.filter(customer=customer, respondent_group=group), first, last, moment="answered_at"
     )
-    rows = rows.annotate(day=TruncDate("answered_at", tzinfo=HELSINKI)).values("day", "unit_type")
+    rows = rows.annotate(quarter=_quarter_of("answered_at", year, closed)).values("quarter", "unit_type")
     for row in rows.annotate(**RAW_ANSWER_COUNTS).order_by():
-        counts = answers[(quarter_of(row["day"]), row["unit_type"] or RESIDUAL)]
+        counts = answers[(row["quarter"], row["unit_type"] or RESIDUAL)]
         for name in ANSWER_COUNTERS:
             counts[name] += row[name]
     ttl = dt.timedelta(days=settings.SURVEY_LINK_TTL_DAYS)
@@ -298,13 +309,13 @@ def _year_counts(customer, group: str, year: int, closed: int):
         last,
         moment="sent_at",
     )
-    sent = sent.annotate(day=TruncDate("sent_at", tzinfo=HELSINKI)).values("day", "unit_type")
+    sent = sent.annotate(quarter=_quarter_of("sent_at", year, closed)).values("quarter", "unit_type")
     sent = sent.annotate(
         sent=Count("status"),
         answered=Count("status", filter=Q(status="answered", answered_at__lte=F("sent_at") + ttl)),
     )
     for row in sent.order_by():
-        counts = invitations[(quarter_of(row["day"]), row["unit_type"] or RESIDUAL)]
+        counts = invitations[(row["quarter"], row["unit_type"] or RESIDUAL)]
         counts[0] += row["sent"]
         counts[1] += row["answered"]
     return answers, invitations
