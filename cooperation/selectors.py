@@ -125,6 +125,9 @@ def goal_choices(*, user) -> QuerySet[Goal]:
 #: Computed from the survey answers of the customer's own people: they see these only as the
 #: suppressed figures of the statistics, never as stored snapshots of a small group.
 SURVEY_INDICATORS = (Indicator.NPS_EMPLOYEES, Indicator.NPS_SUPERVISORS, Indicator.NPS_DECISION_MAKERS)
+#: Computed from the roster and sick leaves: the customer's people see them only as the health
+#: figures published to them (nothing for fewer than MIN_GROUP_SIZE employees).
+HEALTH_INDICATORS = (Indicator.HEALTH_PERCENTAGE, Indicator.SICK_LEAVE_DAYS)
 
 
 def measurement_list(*, user) -> QuerySet[Measurement]:
@@ -133,7 +136,9 @@ def measurement_list(*, user) -> QuerySet[Measurement]:
         customer_scope(user, prefix="goal__agreement__customer__"),
     )
     if is_customer_user(user):
-        measurements = measurements.exclude(source=Measurement.Source.COMPUTED, goal__indicator__in=SURVEY_INDICATORS)
+        measurements = measurements.exclude(
+            source=Measurement.Source.COMPUTED, goal__indicator__in=(*SURVEY_INDICATORS, *HEALTH_INDICATORS)
+        )
     return measurements
 
 
