@@ -196,10 +196,10 @@ def indicators(request):
     params |= {"start": dt.date(year, 1, 1), "end": dt.date(year, 12, 31), "by": "quarter"}
     groups = []
     for group in RespondentGroup:
-        query, suppress = resolve_statistics_query(user, params | {"group": group.value})
-        groups.append({"label": group.label, "stats": selectors.nps_statistics(query=query, suppress=suppress)})
-    query, suppress = resolve_statistics_query(user, params)
-    coping = selectors.coping_statistics(query=query, suppress=suppress)
+        query = resolve_statistics_query(user, params | {"group": group.value})
+        groups.append({"label": group.label, "stats": selectors.nps_statistics(query=query)})
+    query = resolve_statistics_query(user, params)
+    coping = selectors.coping_statistics(query=query)
     health = None
     if query.customer is not None and user.role != Role.QUALITY:
         health = health_percentage_series(
@@ -215,7 +215,6 @@ def indicators(request):
             "groups": groups,
             "coping": coping,
             "health": health,
-            "suppressed_view": suppress,
         },
     )
 
@@ -258,7 +257,6 @@ def _published_indicators(request):
             "groups": groups,
             "coping": coping,
             "health": health,
-            "suppressed_view": True,
             "published_view": True,
             "min_group_size": settings.MIN_GROUP_SIZE,
             "link_days": settings.SURVEY_LINK_TTL_DAYS,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
@@ -140,25 +141,26 @@ def published_question(request) -> publishable.PublishedQuestion:
         raise serializers.ValidationError(error.message_dict) from error
 
 
-def statistics_query(request) -> tuple[selectors.StatisticsQuery, bool]:
-    """The query a request asks for within what its user may see, and whether to suppress.
-    A filter naming an object the user may not see answers 404, as the object itself would."""
+def statistics_query(request) -> selectors.StatisticsQuery:
+    """The query a request of provider staff asks for within what its user may see. A filter
+    naming an object the user may not see answers 404, as the object itself would."""
     params = StatisticsQuerySerializer(data=request.query_params)
     params.is_valid(raise_exception=True)
     return resolve_statistics_query(request.user, params.validated_data)
 
 
-def resolve_statistics_query(user, data: dict) -> tuple[selectors.StatisticsQuery, bool]:
-    """The StatisticsQuery of validated parameters for ``user`` (also used by the pages)."""
+def resolve_statistics_query(user, data: dict) -> selectors.StatisticsQuery:
+    """The StatisticsQuery of validated parameters for provider staff (also used by the pages).
+    A customer's people never get here: they read surveys/publishable.py."""
+    if is_customer_user(user):
+        raise PermissionDenied
     customer = None
     scope = Q()
     if data.get("customer"):
         customer = get_object_or_404(statistics_customers(user), business_id=data["customer"])
-    elif is_customer_user(user):
-        customer = get_object_or_404(CorporateCustomer, pk=user.customer_id or 0)
     elif user.role == Role.ACCOUNT_MANAGER and not is_admin(user):
         scope = Q(customer__account_manager_id=user.pk)
-    query = selectors.StatisticsQuery(
+    return selectors.StatisticsQuery(
         group=data.get("group", RespondentGroup.PATIENT),
         scope=scope,
         customer=customer,
@@ -172,7 +174,6 @@ def resolve_statistics_query(user, data: dict) -> tuple[selectors.StatisticsQuer
         end=data.get("end"),
         by=data.get("by"),
     )
-    return query, is_customer_user(user)
 
 
 # --- Answers ---------------------------------------------------------------------------------
@@ -256,8 +257,7 @@ class NpsView(APIView):
     def get(self, request):
         if is_customer_user(request.user):
             return ApiResponse(publishable.published_statistics(published_question(request), kind="nps"))
-        query, suppress = statistics_query(request)
-        return ApiResponse(selectors.nps_statistics(query=query, suppress=suppress))
+        return ApiResponse(selectors.nps_statistics(query=statistics_query(request)))
 
 
 class CopingView(APIView):
@@ -272,8 +272,7 @@ class CopingView(APIView):
     def get(self, request):
         if is_customer_user(request.user):
             return ApiResponse(publishable.published_statistics(published_question(request), kind="coping"))
-        query, suppress = statistics_query(request)
-        return ApiResponse(selectors.coping_statistics(query=query, suppress=suppress))
+        return ApiResponse(selectors.coping_statistics(query=statistics_query(request)))
 
 
 # --- Comments for quality staff --------------------------------------------------------------
