@@ -37,6 +37,10 @@ union of blocks, so any sum or difference of published figures is a combination 
 * after the greedy pass every cell that is a union of blocks is published (it adds nothing), so
   every cell still hidden is no combination of published ones.
 
+Hiding empty cells has a visible cost, accepted on purpose: a unit type that holds every answer
+of a quarter stays hidden (it would show the other types empty), and a quarter that follows
+empty ones shows only within its year to date.
+
 The cells are decided quarter by quarter in the order they close, keeping what was published
 before, so what a reader collected earlier and what they read later together still satisfy the
 rule. One pattern, decided on the respondent count (every answer, "not applicable" coping
