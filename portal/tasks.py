@@ -13,7 +13,6 @@ def send_test_email(address: str) -> None:
         recipient_list=[address],
     )
 
-
 # The monthly goal snapshot is defined beside its service; importing it here registers it with
 # the worker, which autodiscovers only tasks modules.
 from portal.indicators import snapshot_goal_indicators  # noqa: E402, F401

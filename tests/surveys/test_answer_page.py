@@ -110,7 +110,9 @@ def test_the_answer_page_is_throttled_per_address(client, settings):
     SimpleRateThrottle.THROTTLE_RATES, saved = rates, SimpleRateThrottle.THROTTLE_RATES
     try:
         # A made-up X-Forwarded-For per request does not make a new client.
-        codes = [client.get(f"/s/guess-{i}/", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}").status_code for i in range(5)]
+        codes = [
+            client.get(f"/s/guess-{i}/", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}").status_code for i in range(5)
+        ]
     finally:
         SimpleRateThrottle.THROTTLE_RATES = saved
     assert codes == [404, 404, 404, 429, 429]
