@@ -20,6 +20,7 @@ from cooperation.models import (
     Measurement,
     ResponsibilityAgreement,
     SickLeave,
+    SteeringGroupMeeting,
 )
 from portal.audit.models import AuditAction as A
 from surveys.models import BindingTarget, Response, Visit
@@ -61,6 +62,8 @@ AUDITED_ROUTES: dict[str, AuditedRoute] = {
     "measurement-list": AuditedRoute(A.API_LIST),
     "measurement-detail": AuditedRoute(A.API_VIEW, customer=_customer_of(Measurement, "goal__agreement__customer")),
     "cooperation:agreement-detail": AuditedRoute(A.CUSTOMER_VIEW, customer=_customer_of(ResponsibilityAgreement)),
+    # The meeting pack: goals' current values and the indicators since the last meeting.
+    "cooperation:meeting-pack": AuditedRoute(A.REPORT_VIEW, customer=_customer_of(SteeringGroupMeeting)),
     # Health figures.
     "customer-health": AuditedRoute(A.HEALTH_VIEW),
     "customer-health-series": AuditedRoute(A.HEALTH_VIEW),
@@ -121,6 +124,8 @@ UNAUDITED_ROUTES: frozenset[str] = frozenset(
         "meeting-detail",
         "action-item-list",
         "action-item-detail",
+        "cooperation:meeting-list",
+        "cooperation:meeting-detail",
         # Forms that write (their reads are the audited pages they lead back to).
         "cooperation:customer-create",
         "cooperation:contact-create",
@@ -128,6 +133,12 @@ UNAUDITED_ROUTES: frozenset[str] = frozenset(
         "cooperation:agreement-update",
         "cooperation:agreement-advance",
         "cooperation:goal-create",
+        "cooperation:meeting-create",
+        "cooperation:meeting-update",
+        "cooperation:action-item-create",
+        "cooperation:action-item-update",
+        "cooperation:action-item-complete",
+        "cooperation:action-item-reopen",
         # NPS rounds (whom the provider surveyed, and counts) and binding targets (the targets
         # set, not the results: those are the audited reports).
         "nps-round-list",
