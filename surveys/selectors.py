@@ -482,7 +482,7 @@ def answer_counts_by_customer_month(*, customer_ids, group: str, first: dt.date,
     """Answer counters per (customer id, first day of the Helsinki month) for the whole months
     from ``first`` to ``last``, for many customers at once (``customer_ids``: ids or a values
     queryset): from the customer-month rollup once it is live, else from the raw answers."""
-    first, last = _month_start(first), period_bounds(last, "month")[1]
+    first, last = period_bounds(first, "month")[0], period_bounds(last, "month")[1]
     if _rollups_live():
         rows = StatsMonthlyByCustomer.objects.filter(
             respondent_group=group, month__gte=first, month__lte=last, customer_id__in=customer_ids
@@ -510,7 +510,7 @@ def answer_totals_by_customer(
 ) -> dict[int, dict]:
     """Answer ``counters`` per customer id summed over the whole months from ``first`` to
     ``last``, one row per customer from the database: for sorting many customers by a figure."""
-    first, last = _month_start(first), period_bounds(last, "month")[1]
+    first, last = period_bounds(first, "month")[0], period_bounds(last, "month")[1]
     if _rollups_live():
         rows = StatsMonthlyByCustomer.objects.filter(
             respondent_group=group, month__gte=first, month__lte=last, customer_id__in=customer_ids
