@@ -69,6 +69,7 @@ def _run() -> None:
     from cooperation.models import CorporateCustomer
     from portal.accounts.models import User
     from surveys.models import Response, StatsRollupState, Unit
+    from surveys.publishable import latest_closed_quarter, quarter_last
 
     call_command("migrate", verbosity=0)
     if not Response.objects.exists():
@@ -91,6 +92,8 @@ def _run() -> None:
     end = timezone.localtime(last).date()
     start = end - dt.timedelta(days=364)
     year = f"start={start}&end={end}"
+    published_year, published_quarter = latest_closed_quarter(timezone.localdate())
+    published_end = quarter_last(published_year, published_quarter)
     large = CorporateCustomer.objects.filter(segment="large").order_by("-headcount").first()
     unit = Unit.objects.filter(code__startswith="SC-CARE").first()
 
@@ -112,8 +115,10 @@ def _run() -> None:
         ("(a) organisation, year by quarter", f"/api/v1/nps/?{year}&by=quarter", NPS_GOAL_MS),
         ("(b) largest customer by month", f"/api/v1/nps/?{year}&by=month&customer={large.business_id}", NPS_GOAL_MS),
         (
-            "(b) the same with unit_type=care, as its decision-maker",
-            f"/api/v1/nps/?{year}&by=month&unit_type=care",
+            # A customer's people read the published tables only: the year to date of the last
+            # closed quarter, by quarter (surveys/publishable.py).
+            "(b) the same with unit_type=care by quarter, as its decision-maker",
+            f"/api/v1/nps/?start={published_year}-01-01&end={published_end}&by=quarter&unit_type=care",
             NPS_GOAL_MS,
             customer_client,
         ),

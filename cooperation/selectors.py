@@ -4,10 +4,12 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cooperation.access import (
     PROVIDER_ROLES,
@@ -139,6 +141,9 @@ def goal_choices(*, user) -> QuerySet[Goal]:
 #: Computed from the survey answers of the customer's own people: they see these only as the
 #: suppressed figures of the statistics, never as stored snapshots of a small group.
 SURVEY_INDICATORS = (Indicator.NPS_EMPLOYEES, Indicator.NPS_SUPERVISORS, Indicator.NPS_DECISION_MAKERS)
+#: Computed from the roster and sick leaves: the customer's people see them only as the health
+#: figures published to them (nothing for fewer than MIN_GROUP_SIZE employees).
+HEALTH_INDICATORS = (Indicator.HEALTH_PERCENTAGE, Indicator.SICK_LEAVE_DAYS)
 
 
 def measurement_list(*, user) -> QuerySet[Measurement]:
@@ -147,7 +152,9 @@ def measurement_list(*, user) -> QuerySet[Measurement]:
         customer_scope(user, prefix="goal__agreement__customer__"),
     )
     if is_customer_user(user):
-        measurements = measurements.exclude(source=Measurement.Source.COMPUTED, goal__indicator__in=SURVEY_INDICATORS)
+        measurements = measurements.exclude(
+            source=Measurement.Source.COMPUTED, goal__indicator__in=(*SURVEY_INDICATORS, *HEALTH_INDICATORS)
+        )
     return measurements
 
 
@@ -384,19 +391,55 @@ def health_percentage(*, customer: CorporateCustomer, months: int, end: dt.date)
         "without_sick_leave": counts["without_sick_leave"],
         "health_percentage": _ratio1(counts["without_sick_leave"] * 100, employees) if employees else None,
         "sick_leave_days_per_person_year": _ratio1(sick_days * 365, person_days) if person_days else None,
+        "suppressed": False,
     }
 
 
-def health_percentage_series(*, customer: CorporateCustomer, months: int, end: dt.date, count: int = 12) -> list:
+def health_percentage_series(
+    *, customer: CorporateCustomer, months: int, end: dt.date, count: int = 12, published: bool = False
+) -> list:
     """The health percentage at the end of each of the ``count`` months up to ``end`` (the last
-    point ends on ``end`` itself), each over its own window of ``months`` months: for charts."""
+    point ends on ``end`` itself), each over its own window of ``months`` months: for charts.
+    ``published``: each point as a customer's people see it (``health_published``)."""
     points = []
     month_end = end
-    for _ in range(count):
-        point = health_percentage(customer=customer, months=months, end=month_end)
+    for _point in range(count):
+        point = (health_published if published else health_percentage)(customer=customer, months=months, end=month_end)
         points.append({"month": f"{month_end.year}-{month_end.month:02d}"} | point)
         month_end = month_end.replace(day=1) - dt.timedelta(days=1)
     return points[::-1]
+
+
+# Health figures for a customer's people: windows that end on the last day of a closed month
+# only, so consecutive days cannot be subtracted to show the day one person went on sick leave,
+# and the figures of fewer than MIN_GROUP_SIZE employees are not shown at all.
+
+
+def last_closed_month_end(today: dt.date) -> dt.date:
+    return today.replace(day=1) - dt.timedelta(days=1)
+
+
+def health_end_errors(end: dt.date, *, today: dt.date) -> list[str]:
+    """Why ``end`` may not end a window a customer's people read (empty if it may)."""
+    latest = last_closed_month_end(today)
+    if end != (end.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1):
+        return [str(_("Give the last day of a month (a closed month; the latest is %(day)s).") % {"day": latest})]
+    if end > latest:
+        return [str(_("A month is published the day after it ends; the latest is %(day)s.") % {"day": latest})]
+    return []
+
+
+def health_published(*, customer: CorporateCustomer, months: int, end: dt.date) -> dict:
+    """``health_percentage`` as a customer's people see it: every figure null (``suppressed``)
+    when the window holds fewer than MIN_GROUP_SIZE employees."""
+    figures = health_percentage(customer=customer, months=months, end=end)
+    if figures["employees"] < settings.MIN_GROUP_SIZE:
+        return (
+            {"window": figures["window"]}
+            | dict.fromkeys(("employees", "without_sick_leave", "health_percentage", "sick_leave_days_per_person_year"))
+            | {"suppressed": True}
+        )
+    return figures | {"suppressed": False}
 
 
 def _ratio1(numerator: int, denominator: int) -> float:

@@ -5,7 +5,6 @@ health percentage and sick-leave days from cooperation), its progress, and month
 It lives in portal because it needs both apps (cooperation never reaches into surveys)."""
 
 import datetime as dt
-from dataclasses import replace
 from decimal import Decimal
 
 from celery import shared_task
@@ -13,10 +12,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cooperation import dates
 from cooperation.models import Goal, Indicator, Measurement, Phase
-from cooperation.selectors import health_percentage, health_window
+from cooperation.selectors import health_percentage, health_published, health_window, last_closed_month_end
 from surveys.models import RespondentGroup
-from surveys.selectors import StatisticsQuery, nps_statistics, nps_value, period_bounds
+from surveys.publishable import published_nps
+from surveys.selectors import StatisticsQuery, nps_value
 
 NPS_GROUPS = {
     Indicator.NPS_EMPLOYEES: RespondentGroup.PATIENT,
@@ -35,23 +36,32 @@ WINDOW_MONTHS = 12
 
 def goal_indicator_value(*, goal: Goal, on: dt.date, suppress: bool = False) -> dict:
     """The goal's current value on ``on`` with its baseline, target and progress. Indicators the
-    portal cannot compute show the latest measurement instead. ``suppress`` hides an NPS of
-    fewer than MIN_GROUP_SIZE respondents (for the customer's own people)."""
+    portal cannot compute show the latest measurement instead. ``suppress``: the value as the
+    customer's own people may see it - an NPS is a published cell (the year to date of the last
+    closed quarter, surveys/publishable.py), never a rolling window that would move with each
+    answer; a health figure is the window of the last closed month, and nothing for fewer than
+    MIN_GROUP_SIZE employees."""
     customer = goal.agreement.customer
     start, end = health_window(months=WINDOW_MONTHS, end=on)
     value, respondents, computed, measured_on = None, None, goal.indicator in COMPUTED_INDICATORS, on
     if goal.indicator in NPS_GROUPS:
-        query = StatisticsQuery(group=NPS_GROUPS[goal.indicator], customer=customer, start=start, end=end)
         if suppress:
-            # The customer's people get what the NPS API gives them: whole months (windows a
-            # day apart would single out one day's answers) and no count of a small cell.
-            start, end = start.replace(day=1), period_bounds(end, "month")[1]
-            total = nps_statistics(query=replace(query, start=start, end=end), suppress=True)["total"]
-            value, respondents = total["nps"], total["n"]
+            published = published_nps(customer=customer, group=NPS_GROUPS[goal.indicator], on=on)
+            value, respondents = published["total"]["nps"], published["total"]["n"]
+            start, end = published["start"], published["end"]
+            measured_on = end
         else:
+            query = StatisticsQuery(group=NPS_GROUPS[goal.indicator], customer=customer, start=start, end=end)
             value, respondents = nps_value(query=query)
     elif goal.indicator in HEALTH_FIGURES:
-        value = health_percentage(customer=customer, months=WINDOW_MONTHS, end=on)[HEALTH_FIGURES[goal.indicator]]
+        if suppress:
+            end = last_closed_month_end(min(on, dates.today()))
+            start, end = health_window(months=WINDOW_MONTHS, end=end)
+            figures = health_published(customer=customer, months=WINDOW_MONTHS, end=end)
+            measured_on = end
+        else:
+            figures = health_percentage(customer=customer, months=WINDOW_MONTHS, end=on)
+        value = figures[HEALTH_FIGURES[goal.indicator]]
     else:
         latest = goal.measurements.filter(measured_on__lte=on).order_by("-measured_on", "-pk").first()
         if latest is not None:

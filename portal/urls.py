@@ -29,3 +29,6 @@ urlpatterns = [
     path("", include("portal.accounts.urls")),
     path("", include("portal.urls_pages")),
 ]
+
+handler400 = "portal.errors.bad_request"
+handler404 = "portal.errors.page_not_found"

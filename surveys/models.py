@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.dates import EARLIEST, LATEST
 from cooperation.models import Contact, CorporateCustomer, Employee, Language, Segment
 
 
@@ -350,7 +351,10 @@ class BindingTarget(models.Model):
     """A binding yearly NPS target; when a year misses it, the report's explanation and
     corrective actions are filed here (the city unit whose year came out at 67 against 70)."""
 
-    year = models.PositiveSmallIntegerField(_("year"))
+    # The statistics of a year outside the span the portal computes dates in cannot be worked out.
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(EARLIEST.year), MaxValueValidator(LATEST.year)]
+    )
     scope = models.CharField(_("scope"), max_length=12, choices=TargetScope.choices)
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, null=True, blank=True)
     customer = models.ForeignKey(
@@ -369,6 +373,9 @@ class BindingTarget(models.Model):
         verbose_name = _("binding target")
         verbose_name_plural = _("binding targets")
         constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=EARLIEST.year, year__lte=LATEST.year), name="binding_target_year_supported"
+            ),
             models.CheckConstraint(
                 condition=(Q(scope="organisation") & Q(unit__isnull=True) & Q(customer__isnull=True))
                 | (Q(scope="unit") & Q(unit__isnull=False) & Q(customer__isnull=True))

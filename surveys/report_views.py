@@ -5,6 +5,7 @@ import csv
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,10 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cooperation import dates
 from cooperation.access import CUSTOMER_ROLES, Role, is_admin, is_customer_user
-from cooperation.models import Segment
-from cooperation.selectors import health_percentage_series
-from surveys import selectors, services
+from cooperation.models import CorporateCustomer, Segment
+from cooperation.selectors import health_percentage_series, last_closed_month_end
+from surveys import publishable, selectors, services
 from surveys.api.statistics import resolve_statistics_query
 from surveys.models import BindingTarget, RespondentGroup, UnitType
 
@@ -162,6 +164,21 @@ class IndicatorFilterForm(forms.Form):
 STATISTICS_ROLES = frozenset({Role.ADMIN, Role.ACCOUNT_MANAGER, Role.QUALITY, *CUSTOMER_ROLES})
 
 
+class PublishedIndicatorForm(forms.Form):
+    """What a customer's people may choose (surveys/publishable.py): a year and a unit type."""
+
+    year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int, required=False)
+    unit_type = forms.ChoiceField(
+        label=gettext_lazy("Unit type (employees' answers)"),
+        choices=[("", gettext_lazy("All")), *UnitType.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, latest_year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, y) for y in range(latest_year, latest_year - 6, -1)]
+
+
 @login_required
 def indicators(request):
     """NPS of each respondent group by quarter with year-to-date values, coping better, and the
@@ -169,10 +186,9 @@ def indicators(request):
     user = request.user
     if not (is_admin(user) or user.role in STATISTICS_ROLES):
         raise PermissionDenied
-    form = IndicatorFilterForm(request.GET or None)
     if is_customer_user(user):
-        # Their own company is the only one they see: no customer to choose.
-        del form.fields["customer"]
+        return _published_indicators(request)
+    form = IndicatorFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     today = timezone.localdate()
     year = filters.get("year") or today.year
@@ -180,10 +196,10 @@ def indicators(request):
     params |= {"start": dt.date(year, 1, 1), "end": dt.date(year, 12, 31), "by": "quarter"}
     groups = []
     for group in RespondentGroup:
-        query, suppress = resolve_statistics_query(user, params | {"group": group.value})
-        groups.append({"label": group.label, "stats": selectors.nps_statistics(query=query, suppress=suppress)})
-    query, suppress = resolve_statistics_query(user, params)
-    coping = selectors.coping_statistics(query=query, suppress=suppress)
+        query = resolve_statistics_query(user, params | {"group": group.value})
+        groups.append({"label": group.label, "stats": selectors.nps_statistics(query=query)})
+    query = resolve_statistics_query(user, params)
+    coping = selectors.coping_statistics(query=query)
     health = None
     if query.customer is not None and user.role != Role.QUALITY:
         health = health_percentage_series(
@@ -199,6 +215,51 @@ def indicators(request):
             "groups": groups,
             "coping": coping,
             "health": health,
-            "suppressed_view": suppress,
+        },
+    )
+
+
+def _published_indicators(request):
+    """The page a decision-maker or supervisor reads: the published tables of their company
+    (surveys/publishable.py), the year to date of each closed quarter, nothing else."""
+    customer = get_object_or_404(CorporateCustomer, pk=request.user.customer_id or 0)
+    today = dates.today()
+    latest_year, _quarter = publishable.latest_closed_quarter(today)
+    form = PublishedIndicatorForm(request.GET or None, latest_year=latest_year)
+    filters = form.cleaned_data if form.is_valid() else {}
+    year = filters.get("year") or latest_year
+    unit_type = filters.get("unit_type") or None
+    end = publishable.quarter_last(year, publishable.closed_quarters(year, today))
+    groups, coping = [], None
+    for group in RespondentGroup:
+        question = publishable.published_question(
+            customer=customer,
+            group=group.value,
+            unit_type=unit_type if group == RespondentGroup.PATIENT else None,
+            start=dt.date(year, 1, 1),
+            end=end,
+            by="quarter",
+            today=today,
+        )
+        groups.append({"label": group.label, "stats": publishable.published_statistics(question, kind="nps")})
+        if group == RespondentGroup.PATIENT:
+            coping = publishable.published_statistics(question, kind="coping")
+    health = health_percentage_series(
+        customer=customer, months=12, end=min(last_closed_month_end(today), dt.date(year, 12, 31)), published=True
+    )
+    return render(
+        request,
+        "surveys/reports/indicators.html",
+        {
+            "form": form,
+            "year": year,
+            "customer": customer,
+            "groups": groups,
+            "coping": coping,
+            "health": health,
+            "published_view": True,
+            "min_group_size": settings.MIN_GROUP_SIZE,
+            "link_days": settings.SURVEY_LINK_TTL_DAYS,
+            "unit_type_label": dict(UnitType.choices).get(unit_type),
         },
     )

@@ -84,13 +84,11 @@ def _scope_or_nothing(user, *, prefix: str = "") -> Q:
 # rollups answer (no customer or practitioner filter) read StatsDaily / StatsDailyByUnit.
 
 import datetime as dt  # noqa: E402
-from dataclasses import dataclass, field, replace  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
 from decimal import ROUND_HALF_UP, Decimal  # noqa: E402
-from itertools import combinations  # noqa: E402
 from math import sqrt  # noqa: E402
 from zoneinfo import ZoneInfo  # noqa: E402
 
-from django.conf import settings  # noqa: E402
 from django.db.models import Sum  # noqa: E402
 from django.db.models.functions import TruncDate, TruncMonth  # noqa: E402
 
@@ -312,128 +310,6 @@ def _zero() -> dict[str, int]:
     return dict.fromkeys(ANSWER_COUNTERS, 0)
 
 
-def _month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def _months_between(first: dt.date, last: dt.date) -> list[dt.date]:
-    months, month = [], _month_start(first)
-    while month <= last:
-        months.append(month)
-        month = period_bounds(month, "month")[1] + dt.timedelta(days=1)
-    return months
-
-
-class Suppression:
-    """Small-cell protection for a corporate customer's own people (DESIGN.md "Privacy").
-
-    Every cell shown to them is a union of whole months. A month with 1..MIN-1 respondents is
-    suppressed, and so are more months of its quarter (smallest first) until the suppressed
-    months of the quarter add up to at least MIN: otherwise the quarter minus its other months
-    would give the small one away (secondary suppression, as statistics offices do). Quarters
-    whose suppressed months still add up to fewer than MIN are pooled within the year. A cell
-    of several months (a quarter, a year, a total, a year-to-date value) is shown only if it
-    holds each such group of suppressed months wholly or not at all, so that no subtraction of
-    shown cells can single out less than a whole group of at least MIN respondents.
-
-    ``complements`` hold, when the question narrows the company's answers (a unit, a channel…),
-    the respondents it leaves out of each wider question (the company, the unit's type, the
-    practitioner's unit…): that question's figures minus these would give them, so they obey
-    the same rule."""
-
-    def __init__(
-        self,
-        monthly: dict[dt.date, dict[str, int]],
-        *,
-        size,
-        min_size: int,
-        complements: list[dict[dt.date, int]] = (),
-    ):
-        self.size = {month: size(counts) for month, counts in monthly.items() if size(counts) > 0}
-        self.rests = [{m: n for m, n in c.items() if m in self.size and n > 0} for c in complements]
-        self.min_size = min_size
-        self.groups: list[set[dt.date]] = []
-        quarters: dict[tuple[int, int], list[dt.date]] = {}
-        for month in self.size:
-            quarters.setdefault((month.year, (month.month - 1) // 3), []).append(month)
-        for months in quarters.values():
-            group = {m for m in months if not self._safe({m})}
-            if group:
-                self._grow(group, months)
-                self.groups.append(group)
-        for year in sorted({m.year for m in self.size}):
-            small = [g for g in self.groups if min(g).year == year and not self._safe(g)]
-            if not small:
-                continue
-            pooled = set().union(*small)
-            self.groups = [g for g in self.groups if g not in small]
-            self._grow(pooled, [m for m in self.size if m.year == year and not self._grouped(m)])
-            while not self._safe(pooled):
-                others = [g for g in self.groups if min(g).year == year]
-                if not others:
-                    break  # the whole year is small: every cell holding it stays suppressed
-                nearest = min(others, key=self._sum)
-                self.groups.remove(nearest)
-                pooled |= nearest
-            self.groups.append(pooled)
-
-    def _sum(self, months) -> int:
-        return sum(self.size.get(m, 0) for m in months)
-
-    def _safe(self, months) -> bool:
-        """Enough respondents in the cell, and none or enough left out of each wider question."""
-        if self._sum(months) < self.min_size:
-            return False
-        for rests in self.rests:
-            rest = sum(rests.get(m, 0) for m in months)
-            if 0 < rest < self.min_size:
-                return False
-        return True
-
-    def _grouped(self, month: dt.date) -> bool:
-        return any(month in g for g in self.groups)
-
-    def _grow(self, group: set[dt.date], months: list[dt.date]) -> None:
-        while not self._safe(group):
-            free = [m for m in months if m not in group and not self._grouped(m)]
-            if not free:
-                return
-            group.add(min(free, key=lambda m: (self.size[m], m)))
-
-    def shows(self, first: dt.date, last: dt.date) -> bool:
-        """Whether the cell of the whole months from ``first`` to ``last`` may be shown."""
-        months = set(_months_between(first, last))
-        for group in self.groups:
-            inside = group & months
-            if inside and (inside != group or not self._safe(group)):
-                return False
-        return True
-
-
-#: The filters that narrow a customer's answers below the whole company's.
-NARROWING_FILTERS = ("segment", "unit", "unit_type", "practitioner", "service", "channel")
-
-
-def _wider_queries(query: StatisticsQuery) -> list[StatisticsQuery]:
-    """Every question whose answers hold those of ``query`` and more: each of its narrowing
-    filters left out in turn and together, with the ones a filter implies (a practitioner's
-    unit, a unit's type) made explicit, since unit type minus one unit is as telling as the
-    company minus that unit. At most 2^k − 1 questions for k filters; mostly one or three."""
-    implied = query
-    if implied.practitioner is not None and implied.unit is None:
-        implied = replace(implied, unit=implied.practitioner.unit)
-    if implied.unit is not None and not implied.unit_type:
-        implied = replace(implied, unit_type=implied.unit.type)
-    present = [name for name in NARROWING_FILTERS if getattr(implied, name)]
-    wider = []
-    for size in range(len(present)):
-        for kept in combinations(present, size):
-            candidate = replace(implied, **{name: None for name in present if name not in kept})
-            if candidate not in wider:
-                wider.append(candidate)
-    return wider
-
-
 def _resolve_target(query: StatisticsQuery, year: int) -> int | None:
     """API.md: the unit's own target when one unit is asked for, else the binding target set for
     the customer or the organisation for that year, else the default of the unit type. A unit
@@ -461,27 +337,15 @@ def _resolve_target(query: StatisticsQuery, year: int) -> int | None:
     return None
 
 
-def _statistics(query: StatisticsQuery, *, suppress: bool, kind: str) -> dict:
-    """The shared engine of nps_statistics and coping_statistics."""
-    size = (lambda c: c.get("n", 0)) if kind == "nps" else coping_size
+def _statistics(query: StatisticsQuery, *, kind: str) -> dict:
+    """The shared engine of nps_statistics and coping_statistics (provider staff: every cell;
+    a customer's people read surveys/publishable.py instead)."""
     figures = nps_figures if kind == "nps" else coping_figures
-    min_size = settings.MIN_GROUP_SIZE
     start, end, by = query.start, query.end, query.by
-    if suppress:
-        # Cells of a customer's own people are whole months, so no two date ranges can be
-        # subtracted to single out a few days' respondents.
-        start = _month_start(start) if start else None
-        end = period_bounds(end, "month")[1] if end else None
 
-    # Cumulative values and suppression both look at whole years around the range.
-    fetch_first = dt.date(start.year, 1, 1) if start and (by or suppress) else start
-    fetch_last = dt.date(end.year, 12, 31) if end and suppress else end
-    days = answer_counts_by_day(query, fetch_first, fetch_last)
-    if fetch_last and end and fetch_last > end:
-        after_end = {d: c for d, c in days.items() if d > end}
-        days = {d: c for d, c in days.items() if d <= end}
-    else:
-        after_end = {}
+    # Cumulative values look at whole years around the range.
+    fetch_first = dt.date(start.year, 1, 1) if start and by else start
+    days = answer_counts_by_day(query, fetch_first, end)
 
     answered = sorted(d for d in days if (start is None or d >= start))
     first = start or (answered[0] if answered else None)
@@ -492,26 +356,8 @@ def _statistics(query: StatisticsQuery, *, suppress: bool, kind: str) -> dict:
         if first and day >= first:
             _add(total_counts, counts)
 
-    suppression = None
-    if suppress:
-        monthly: dict[dt.date, dict[str, int]] = {}
-        for day, counts in (days | after_end).items():
-            _add(monthly.setdefault(_month_start(day), _zero()), counts)
-        complements = []
-        for wider in _wider_queries(query):
-            months: dict[dt.date, dict[str, int]] = {}
-            for day, counts in answer_counts_by_day(wider, fetch_first, fetch_last).items():
-                _add(months.setdefault(_month_start(day), _zero()), counts)
-            # Where the two are not nested (a practitioner's visit at another unit) no clean
-            # difference exists: what the wider one does not hold counts as nothing left out.
-            complements.append({m: max(size(c) - size(monthly.get(m, _zero())), 0) for m, c in months.items()})
-        suppression = Suppression(monthly, size=size, min_size=min_size, complements=complements)
-
     periods = []
     if by and first and last:
-        buckets: dict[str, dict[str, int]] = {}
-        for day, counts in days.items():
-            _add(buckets.setdefault(period_key(day, by), _zero()), counts)
         cursor = first
         while cursor <= last:
             p_first, p_last = period_bounds(cursor, by)
@@ -525,26 +371,10 @@ def _statistics(query: StatisticsQuery, *, suppress: bool, kind: str) -> dict:
                     _add(cell, counts)
                 if dt.date(p_first.year, 1, 1) <= day <= min(p_last, last):
                     _add(cumulative, counts)
-            shown = suppression is None or suppression.shows(max(p_first, first), min(p_last, last))
-            periods.append(
-                {
-                    "period": key,
-                    "first": max(p_first, first),
-                    "last": min(p_last, last),
-                    "counts": cell,
-                    "cumulative": cumulative,
-                    "suppressed": not shown,
-                    "cumulative_suppressed": suppression is not None
-                    and not suppression.shows(dt.date(p_first.year, 1, 1), min(p_last, last)),
-                }
-            )
+            periods.append({"period": key, "counts": cell, "cumulative": cumulative})
             cursor = p_last + dt.timedelta(days=1)
 
-    # Every cell, the total included, holds each group of suppressed months wholly or not at
-    # all, so the total minus the shown periods gives away nothing smaller than such a group.
-    total_suppressed = bool(suppression is not None and first and last and not suppression.shows(first, last))
-
-    def cell(counts: dict[str, int], suppressed: bool) -> dict:
+    def cell(counts: dict[str, int]) -> dict:
         if kind == "nps":
             base = {name: counts[name] for name in ("n", "promoters", "passives", "detractors")}
         else:
@@ -555,13 +385,9 @@ def _statistics(query: StatisticsQuery, *, suppress: bool, kind: str) -> dict:
                 "no": counts["coping_no"],
                 "not_applicable": counts["coping_na"],
             }
-        base |= figures(counts)
-        if suppressed:
-            base = dict.fromkeys(base)
-        base["suppressed"] = suppressed
-        return base
+        return base | figures(counts) | {"suppressed": False}
 
-    total = cell(total_counts, total_suppressed)
+    total = cell(total_counts)
     if kind == "nps":
         # Invitations sent within the range as asked (open ends stay open), not only around answers.
         sent, answered_invitations = invitation_counts(query, start, end)
@@ -569,37 +395,36 @@ def _statistics(query: StatisticsQuery, *, suppress: bool, kind: str) -> dict:
         total["target"] = target
         total["target_met"] = None if target is None or total["nps"] is None else total["nps"] >= target
         total["invitations_sent"] = sent
-        total["response_rate"] = None if not sent or total_suppressed else _percent(answered_invitations, sent)
+        total["response_rate"] = _percent(answered_invitations, sent) if sent else None
         total["suppressed"] = total.pop("suppressed")
 
     cumulative_name = "cumulative_nps" if kind == "nps" else "cumulative_coping_better"
     figure_name = "nps" if kind == "nps" else "coping_better"
     listed = []
     for p in periods:
-        row = {"period": p["period"]} | cell(p["counts"], p["suppressed"])
-        row[cumulative_name] = None if p["cumulative_suppressed"] else figures(p["cumulative"])[figure_name]
+        row = {"period": p["period"]} | cell(p["counts"])
+        row[cumulative_name] = figures(p["cumulative"])[figure_name]
         row["suppressed"] = row.pop("suppressed")
         listed.append(row)
     return {"total": total, "periods": listed}
 
 
-def nps_statistics(*, query: StatisticsQuery, suppress: bool) -> dict:
-    """API.md ``GET /api/v1/nps/``: the total, and per period with the year-to-date value."""
-    return _statistics(query, suppress=suppress, kind="nps")
+def nps_statistics(*, query: StatisticsQuery) -> dict:
+    """API.md ``GET /api/v1/nps/`` for provider staff: the total, and per period with the
+    year-to-date value. A customer's people read surveys/publishable.py."""
+    return _statistics(query, kind="nps")
 
 
-def coping_statistics(*, query: StatisticsQuery, suppress: bool) -> dict:
-    """Share coping better (yes / partly) among answers other than "not applicable"."""
-    return _statistics(query, suppress=suppress, kind="coping")
+def coping_statistics(*, query: StatisticsQuery) -> dict:
+    """Share coping better (yes / partly) among answers other than "not applicable" (staff)."""
+    return _statistics(query, kind="coping")
 
 
-def nps_value(*, query: StatisticsQuery, suppress: bool = False) -> tuple[float | None, int]:
-    """One NPS figure and its respondent count (for goals that follow the indicator)."""
+def nps_value(*, query: StatisticsQuery) -> tuple[float | None, int]:
+    """One NPS figure and its respondent count (for goals that follow the indicator; staff)."""
     counts = _zero()
     for day_counts in answer_counts_by_day(query, query.start, query.end).values():
         _add(counts, day_counts)
-    if suppress and 0 < counts["n"] < settings.MIN_GROUP_SIZE:
-        return None, counts["n"]
     return nps_figures(counts)["nps"], counts["n"]
 
 
@@ -635,7 +460,7 @@ def binding_target_report(*, target: BindingTarget) -> dict:
         end=dt.date(target.year, 12, 31),
         by="quarter",
     )
-    stats = nps_statistics(query=query, suppress=False)
+    stats = nps_statistics(query=query)
     quarters = [
         p
         | {
@@ -657,7 +482,7 @@ def answer_counts_by_customer_month(*, customer_ids, group: str, first: dt.date,
     """Answer counters per (customer id, first day of the Helsinki month) for the whole months
     from ``first`` to ``last``, for many customers at once (``customer_ids``: ids or a values
     queryset): from the customer-month rollup once it is live, else from the raw answers."""
-    first, last = _month_start(first), period_bounds(last, "month")[1]
+    first, last = period_bounds(first, "month")[0], period_bounds(last, "month")[1]
     if _rollups_live():
         rows = StatsMonthlyByCustomer.objects.filter(
             respondent_group=group, month__gte=first, month__lte=last, customer_id__in=customer_ids
@@ -685,7 +510,7 @@ def answer_totals_by_customer(
 ) -> dict[int, dict]:
     """Answer ``counters`` per customer id summed over the whole months from ``first`` to
     ``last``, one row per customer from the database: for sorting many customers by a figure."""
-    first, last = _month_start(first), period_bounds(last, "month")[1]
+    first, last = period_bounds(first, "month")[0], period_bounds(last, "month")[1]
     if _rollups_live():
         rows = StatsMonthlyByCustomer.objects.filter(
             respondent_group=group, month__gte=first, month__lte=last, customer_id__in=customer_ids

@@ -50,3 +50,15 @@ def api_client_for(user) -> APIClient:
 def api_as():
     """``api_as(user)`` gives an API client signed in with the user's token."""
     return api_client_for
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The API fuzzing's requests and failures per role, when tests/test_api_fuzz.py ran."""
+    import sys
+
+    fuzz = sys.modules.get("tests.test_api_fuzz")
+    lines = fuzz.summary_lines(terminalreporter.stats.get("failed", [])) if fuzz else []
+    if lines:
+        terminalreporter.section("API fuzzing (schemathesis)")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -523,7 +523,7 @@ COMMENTS = (200, 403, 403, 403, 200, 403)
 TARGETS_LIST = (200, 200, 403, 403, 200, 403)
 
 CASES += [
-    Case("nps", "get", lambda s: f"{API}/nps/?customer={s.customer.business_id}&by=month", STATS_OWN, STATS_OTHER),
+    Case("nps", "get", lambda s: f"{API}/nps/?customer={s.customer.business_id}&by=quarter", STATS_OWN, STATS_OTHER),
     Case("coping", "get", lambda s: f"{API}/coping/?customer={s.customer.business_id}", STATS_OWN, STATS_OTHER),
     Case(
         "health percentage",

@@ -11,8 +11,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cooperation import selectors
-from cooperation.access import CUSTOMER_ROLES, Role, customer_scope, is_admin
+from cooperation import dates, selectors
+from cooperation.access import CUSTOMER_ROLES, Role, customer_scope, is_admin, is_customer_user
 from cooperation.dates import validate_supported_date
 from cooperation.models import CorporateCustomer
 
@@ -31,7 +31,12 @@ class HealthAccess(IsAuthenticated):
 class HealthQuerySerializer(serializers.Serializer):
     months = serializers.ChoiceField(choices=[6, 12], default=12)
     end = serializers.DateField(
-        required=False, validators=[validate_supported_date], help_text=_("Last day of the window (default: today).")
+        required=False,
+        validators=[validate_supported_date],
+        help_text=_(
+            "Last day of the window (default: today). A customer's people: the last day of a closed month "
+            "(default: the last one)."
+        ),
     )
 
 
@@ -42,35 +47,58 @@ class HealthWindowSerializer(serializers.Serializer):
 
 class HealthSerializer(serializers.Serializer):
     window = HealthWindowSerializer()
-    employees = serializers.IntegerField()
-    without_sick_leave = serializers.IntegerField()
+    employees = serializers.IntegerField(allow_null=True)
+    without_sick_leave = serializers.IntegerField(allow_null=True)
     health_percentage = serializers.FloatField(allow_null=True)
     sick_leave_days_per_person_year = serializers.FloatField(allow_null=True)
+    suppressed = serializers.BooleanField(
+        help_text=_("True (every figure null) when a customer's people ask about fewer than MIN_GROUP_SIZE employees.")
+    )
 
 
 class HealthPointSerializer(HealthSerializer):
     month = serializers.CharField()
 
 
-def _customer_and_params(request, business_id: str) -> tuple[CorporateCustomer, int, dt.date]:
+HEALTH_RULES = _(
+    "Provider staff may end the window on any day. A corporate customer's people (decision-makers, "
+    "supervisors) read windows that end on the last day of a closed month only (400 otherwise; default: "
+    "the last closed month), so that consecutive days cannot show the day one person went on sick "
+    "leave; when the window holds fewer than MIN_GROUP_SIZE employees every figure is null and "
+    "suppressed is true."
+)
+
+
+def _customer_and_params(request, business_id: str) -> tuple[CorporateCustomer, int, dt.date, bool]:
     params = HealthQuerySerializer(data=request.query_params)
     params.is_valid(raise_exception=True)
     customer = get_object_or_404(
         CorporateCustomer.objects.filter(customer_scope(request.user)), business_id=business_id
     )
-    end = params.validated_data.get("end") or timezone.localdate()
-    return customer, int(params.validated_data["months"]), end
+    published = is_customer_user(request.user)
+    end = params.validated_data.get("end")
+    if published:
+        today = dates.today()
+        if end is None:
+            end = selectors.last_closed_month_end(today)
+        elif errors := selectors.health_end_errors(end, today=today):
+            raise serializers.ValidationError({"end": errors})
+    return customer, int(params.validated_data["months"]), end or timezone.localdate(), published
 
 
 class CustomerHealthView(APIView):
     permission_classes = [HealthAccess]
 
     @extend_schema(
-        summary="Health percentage of a customer", parameters=[HealthQuerySerializer], responses=HealthSerializer
+        summary="Health percentage of a customer",
+        description=HEALTH_RULES,
+        parameters=[HealthQuerySerializer],
+        responses=HealthSerializer,
     )
     def get(self, request, business_id: str):
-        customer, months, end = _customer_and_params(request, business_id)
-        return Response(HealthSerializer(selectors.health_percentage(customer=customer, months=months, end=end)).data)
+        customer, months, end, published = _customer_and_params(request, business_id)
+        read = selectors.health_published if published else selectors.health_percentage
+        return Response(HealthSerializer(read(customer=customer, months=months, end=end)).data)
 
 
 class CustomerHealthSeriesView(APIView):
@@ -78,11 +106,12 @@ class CustomerHealthSeriesView(APIView):
 
     @extend_schema(
         summary="Health percentage by month, for charts",
-        description=str(_("Twelve points: the window of each month's end, the last one ending on `end`.")),
+        description=str(_("Twelve points: the window of each month's end, the last one ending on `end`. "))
+        + str(HEALTH_RULES),
         parameters=[HealthQuerySerializer],
         responses=HealthPointSerializer(many=True),
     )
     def get(self, request, business_id: str):
-        customer, months, end = _customer_and_params(request, business_id)
-        series = selectors.health_percentage_series(customer=customer, months=months, end=end)
+        customer, months, end, published = _customer_and_params(request, business_id)
+        series = selectors.health_percentage_series(customer=customer, months=months, end=end, published=published)
         return Response(HealthPointSerializer(series, many=True).data)

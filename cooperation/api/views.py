@@ -362,7 +362,7 @@ class AgreementViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceDestroyMix
         responses={201: s.AgreementSerializer},
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
-    def transitions(self, request, pk=None):
+    def transitions(self, request, pk=None, format=None):  # format: from the router's ".json" suffix route
         agreement = self.get_object()
         if request.method == "GET":
             history = selectors.agreement_transitions(agreement=agreement)

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cooperation.api.serializers import EmailField
 from cooperation.dates import validate_supported_date
 from cooperation.models import CorporateCustomer, Language
 from surveys import selectors
@@ -42,7 +43,7 @@ class ServiceSerializer(serializers.ModelSerializer):
 
 class PatientSerializer(serializers.Serializer):
     external_id = serializers.CharField(max_length=64)
-    email = serializers.EmailField(required=False, allow_blank=True)
+    email = EmailField(required=False, allow_blank=True)
     language = serializers.ChoiceField(choices=Language.choices, required=False)
 
 

@@ -1,11 +1,14 @@
 """Statistics API: NPS, coping better, comments for quality staff, binding targets (API.md "Statistics")."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
@@ -13,7 +16,7 @@ from rest_framework.views import APIView
 from cooperation.access import CUSTOMER_ROLES, Role, customer_scope, is_admin, is_customer_user
 from cooperation.dates import validate_supported_date
 from cooperation.models import CorporateCustomer, Segment
-from surveys import selectors
+from surveys import publishable, selectors
 from surveys.models import BindingTarget, Channel, Practitioner, RespondentGroup, Response, Service, TargetScope, Unit
 from surveys.models import UnitType as UnitTypeChoices
 
@@ -59,20 +62,41 @@ def statistics_customers(user):
 
 class StatisticsQuerySerializer(serializers.Serializer):
     group = serializers.ChoiceField(choices=RespondentGroup.choices, default=RespondentGroup.PATIENT)
-    customer = serializers.CharField(required=False, help_text=_("Business ID of a corporate customer."))
-    segment = serializers.ChoiceField(choices=Segment.choices, required=False)
-    unit = serializers.CharField(required=False, help_text=_("Unit code."))
-    unit_type = serializers.ChoiceField(choices=UnitTypeChoices.choices, required=False)
-    practitioner = serializers.CharField(required=False, help_text=_("Practitioner code."))
-    service = serializers.CharField(required=False, help_text=_("Service code."))
-    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    customer = serializers.CharField(
+        required=False,
+        help_text=_("Business ID of a corporate customer (a customer's people: only their own; others answer 404)."),
+    )
+    segment = serializers.ChoiceField(choices=Segment.choices, required=False, help_text=_("Provider staff only."))
+    unit = serializers.CharField(required=False, help_text=_("Unit code. Provider staff only."))
+    unit_type = serializers.ChoiceField(
+        choices=UnitTypeChoices.choices,
+        required=False,
+        help_text=_("A customer's people: with group=patient only."),
+    )
+    practitioner = serializers.CharField(required=False, help_text=_("Practitioner code. Provider staff only."))
+    service = serializers.CharField(required=False, help_text=_("Service code. Provider staff only."))
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False, help_text=_("Provider staff only."))
     start = serializers.DateField(
-        required=False, validators=[validate_supported_date], help_text=_("First answer date, inclusive (Helsinki).")
+        required=False,
+        validators=[validate_supported_date],
+        help_text=_(
+            "First answer date, inclusive (Helsinki). A customer's people: 1 January or the first day of "
+            "end's quarter (one quarter or the year to date)."
+        ),
     )
     end = serializers.DateField(
-        required=False, validators=[validate_supported_date], help_text=_("Last answer date, inclusive (Helsinki).")
+        required=False,
+        validators=[validate_supported_date],
+        help_text=_(
+            "Last answer date, inclusive (Helsinki). A customer's people: the last day of a closed quarter, "
+            "in the same year as start; default: the year to date of the latest closed quarter."
+        ),
     )
-    by = serializers.ChoiceField(choices=["month", "quarter", "year"], required=False)
+    by = serializers.ChoiceField(
+        choices=["month", "quarter", "year"],
+        required=False,
+        help_text=_("A customer's people: quarter or year only."),
+    )
 
     def validate(self, attrs):
         if attrs.get("start") and attrs.get("end") and attrs["start"] > attrs["end"]:
@@ -80,25 +104,63 @@ class StatisticsQuerySerializer(serializers.Serializer):
         return attrs
 
 
-def statistics_query(request) -> tuple[selectors.StatisticsQuery, bool]:
-    """The query a request asks for within what its user may see, and whether to suppress.
-    A filter naming an object the user may not see answers 404, as the object itself would."""
+class PublishedQuerySerializer(serializers.Serializer):
+    """The parameters of a customer's people; the rules are publishable.published_question's."""
+
+    group = serializers.ChoiceField(choices=RespondentGroup.choices, default=RespondentGroup.PATIENT)
+    customer = serializers.CharField(required=False)
+    unit_type = serializers.ChoiceField(choices=UnitTypeChoices.choices, required=False)
+    start = serializers.DateField(required=False, validators=[validate_supported_date])
+    end = serializers.DateField(required=False, validators=[validate_supported_date])
+    by = serializers.CharField(required=False)
+
+
+def published_question(request) -> publishable.PublishedQuestion:
+    """The table of the fixed set a customer's person asks for: 404 for another company, 400
+    with a message per field for anything outside the set (surveys/publishable.py)."""
+    errors = publishable.parameter_errors(request.query_params.keys())
+    params = PublishedQuerySerializer(data=request.query_params)
+    if not params.is_valid():
+        errors = params.errors | errors
+    if errors:
+        raise serializers.ValidationError(errors)
+    data = params.validated_data
+    customer = CorporateCustomer.objects.filter(pk=request.user.customer_id or 0).first()
+    if customer is None or data.get("customer", customer.business_id) != customer.business_id:
+        raise Http404
+    try:
+        return publishable.published_question(
+            customer=customer,
+            group=data["group"],
+            unit_type=data.get("unit_type"),
+            start=data.get("start"),
+            end=data.get("end"),
+            by=data.get("by"),
+        )
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(error.message_dict) from error
+
+
+def statistics_query(request) -> selectors.StatisticsQuery:
+    """The query a request of provider staff asks for within what its user may see. A filter
+    naming an object the user may not see answers 404, as the object itself would."""
     params = StatisticsQuerySerializer(data=request.query_params)
     params.is_valid(raise_exception=True)
     return resolve_statistics_query(request.user, params.validated_data)
 
 
-def resolve_statistics_query(user, data: dict) -> tuple[selectors.StatisticsQuery, bool]:
-    """The StatisticsQuery of validated parameters for ``user`` (also used by the pages)."""
+def resolve_statistics_query(user, data: dict) -> selectors.StatisticsQuery:
+    """The StatisticsQuery of validated parameters for provider staff (also used by the pages).
+    A customer's people never get here: they read surveys/publishable.py."""
+    if is_customer_user(user):
+        raise PermissionDenied
     customer = None
     scope = Q()
     if data.get("customer"):
         customer = get_object_or_404(statistics_customers(user), business_id=data["customer"])
-    elif is_customer_user(user):
-        customer = get_object_or_404(CorporateCustomer, pk=user.customer_id or 0)
     elif user.role == Role.ACCOUNT_MANAGER and not is_admin(user):
         scope = Q(customer__account_manager_id=user.pk)
-    query = selectors.StatisticsQuery(
+    return selectors.StatisticsQuery(
         group=data.get("group", RespondentGroup.PATIENT),
         scope=scope,
         customer=customer,
@@ -112,7 +174,6 @@ def resolve_statistics_query(user, data: dict) -> tuple[selectors.StatisticsQuer
         end=data.get("end"),
         by=data.get("by"),
     )
-    return query, is_customer_user(user)
 
 
 # --- Answers ---------------------------------------------------------------------------------
@@ -131,8 +192,14 @@ class NpsCellSerializer(serializers.Serializer):
 class NpsTotalSerializer(NpsCellSerializer):
     target = serializers.IntegerField(allow_null=True)
     target_met = serializers.BooleanField(allow_null=True)
-    invitations_sent = serializers.IntegerField()
-    response_rate = serializers.FloatField(allow_null=True)
+    invitations_sent = serializers.IntegerField(allow_null=True, help_text=_("Null when the cell is suppressed."))
+    response_rate = serializers.FloatField(
+        allow_null=True,
+        help_text=_(
+            "Per cent of the invitations answered. A customer's people: answers within the link's life, "
+            "shown once every link of the period has expired; null when suppressed."
+        ),
+    )
 
 
 class NpsPeriodSerializer(NpsCellSerializer):
@@ -165,10 +232,16 @@ class CopingStatisticsSerializer(serializers.Serializer):
     periods = CopingPeriodSerializer(many=True)
 
 
-SUPPRESSION_NOTE = _(
-    "For a corporate customer's people, cells with fewer than MIN_GROUP_SIZE respondents, and "
-    "cells from which such a cell could be worked out by subtraction, are suppressed (null "
-    "figures); their date ranges are widened to whole months."
+STATISTICS_RULES = _(
+    "Provider staff (administrators, account managers for their portfolio, quality staff) may "
+    "combine every filter. A corporate customer's people (decision-makers, supervisors) read a fixed "
+    "set of tables of their own company: by group, by unit type (patients only), by quarter or year, "
+    "for one closed quarter or the year to date (start 1 January or the first day of end's "
+    "quarter, end the last day of a quarter of the same year). A quarter is published the day after "
+    "it ends and never changes afterwards. Any other filter or period answers 400 with a message "
+    "per field. Cells of fewer than MIN_GROUP_SIZE respondents (empty ones included) are suppressed "
+    "(null figures, suppressed: true), and so is every cell from which one could be worked out with "
+    "the others: one pattern for all figures of a cell, invitations and response rate included."
 )
 
 
@@ -177,13 +250,14 @@ class NpsView(APIView):
 
     @extend_schema(
         summary="Net Promoter Score",
-        description=SUPPRESSION_NOTE,
+        description=STATISTICS_RULES,
         parameters=[StatisticsQuerySerializer],
         responses=NpsStatisticsSerializer,
     )
     def get(self, request):
-        query, suppress = statistics_query(request)
-        return ApiResponse(selectors.nps_statistics(query=query, suppress=suppress))
+        if is_customer_user(request.user):
+            return ApiResponse(publishable.published_statistics(published_question(request), kind="nps"))
+        return ApiResponse(selectors.nps_statistics(query=statistics_query(request)))
 
 
 class CopingView(APIView):
@@ -191,13 +265,14 @@ class CopingView(APIView):
 
     @extend_schema(
         summary="Coping better after the appointment",
-        description=SUPPRESSION_NOTE,
+        description=STATISTICS_RULES,
         parameters=[StatisticsQuerySerializer],
         responses=CopingStatisticsSerializer,
     )
     def get(self, request):
-        query, suppress = statistics_query(request)
-        return ApiResponse(selectors.coping_statistics(query=query, suppress=suppress))
+        if is_customer_user(request.user):
+            return ApiResponse(publishable.published_statistics(published_question(request), kind="coping"))
+        return ApiResponse(selectors.coping_statistics(query=statistics_query(request)))
 
 
 # --- Comments for quality staff --------------------------------------------------------------
@@ -210,10 +285,10 @@ class CommentQuerySerializer(serializers.Serializer):
 
 
 class CommentSerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    practitioner = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    practitioner_name = serializers.CharField(source="practitioner.name", read_only=True, default=None)
-    service = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    practitioner = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    practitioner_name = serializers.CharField(source="practitioner.name", read_only=True, default=None, allow_null=True)
+    service = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     group = serializers.ChoiceField(source="respondent_group", choices=RespondentGroup.choices, read_only=True)
 
     class Meta:

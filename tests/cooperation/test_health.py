@@ -70,6 +70,7 @@ def test_health_percentage_with_edges_crossing_the_window(users, api_as, custome
         "health_percentage": 40.0,
         # 1 + 1 + 10 sick-leave days inside the window over 365 + 1 + 1 + 365 + 365 person-days.
         "sick_leave_days_per_person_year": 4.0,
+        "suppressed": False,
     }
 
 
@@ -148,3 +149,62 @@ def test_overlapping_sick_leaves_count_each_day_once(users, api_as, customer):
     # 15 + 10 + 6 days over four person-years.
     assert (body["employees"], body["without_sick_leave"]) == (4, 1)
     assert body["sick_leave_days_per_person_year"] == 7.8
+
+
+# --- A customer's people: closed month-ends only, and nothing of fewer than MIN_GROUP_SIZE ---
+
+
+@pytest.fixture
+def publication_day(monkeypatch):
+    monkeypatch.setattr("cooperation.dates.today", lambda: dt.date(2026, 2, 15))
+
+
+@pytest.mark.parametrize(
+    ("end", "words"),
+    [
+        ("2025-12-30", "last day of a month"),
+        ("2025-06-15", "last day of a month"),
+        ("2026-02-28", "published the day after it ends"),  # February is still open
+        ("2026-03-31", "published the day after it ends"),
+    ],
+)
+def test_customer_users_read_windows_ending_on_a_closed_months_end_only(
+    users, api_as, customer, roster, publication_day, end, words
+):
+    for path in ("health/", "health/series/"):
+        response = api_as(users["supervisor"]).get(
+            f"/api/v1/customers/{customer.business_id}/{path}?months=12&end={end}"
+        )
+        assert response.status_code == 400
+        assert list(response.json()) == ["end"]
+        assert words in response.json()["end"][0]
+    # Staff keep every day.
+    assert api_as(users["account-manager"]).get(url(customer, months=12, end="2025-06-15")).status_code == 200
+
+
+def test_customer_users_default_to_the_last_closed_month(users, api_as, customer, roster, publication_day):
+    body = api_as(users["decision-maker"]).get(url(customer, months=12)).json()
+
+    assert body["window"] == {"start": "2025-02-01", "end": "2026-01-31"}
+
+
+def test_fewer_employees_than_the_threshold_show_nothing_to_customer_users(
+    users, api_as, customer, publication_day, settings
+):
+    for number in range(4):
+        employee(customer, "2020-01-01", None, *([("2025-03-02", "2025-03-02")] if number else []))
+
+    seen = api_as(users["decision-maker"]).get(url(customer, months=12, end="2025-12-31")).json()
+    staff = api_as(users["admin"]).get(url(customer, months=12, end="2025-12-31")).json()
+
+    assert seen == {
+        "window": {"start": "2025-01-01", "end": "2025-12-31"},
+        "employees": None,
+        "without_sick_leave": None,
+        "health_percentage": None,
+        "sick_leave_days_per_person_year": None,
+        "suppressed": True,
+    }
+    assert (staff["employees"], staff["health_percentage"], staff["suppressed"]) == (4, 25.0, False)
+    settings.MIN_GROUP_SIZE = 4
+    assert api_as(users["decision-maker"]).get(url(customer, months=12, end="2025-12-31")).json()["employees"] == 4

@@ -44,3 +44,28 @@ def test_an_account_manager_agrees_on_goals_in_the_browser(page, manager, custom
     expect(page.locator("body")).to_contain_text("Signed in the steering group")
     agreement.refresh_from_db()
     assert agreement.phase == Phase.AGREED
+
+
+def test_a_decision_maker_reads_the_published_indicators(page, users, customer, monkeypatch):
+    import datetime as dt
+
+    from tests.surveys.factories import UnitFactory
+    from tests.surveys.factories_stats import answers
+
+    monkeypatch.setattr("cooperation.dates.today", lambda: dt.date(2026, 7, 1))
+    care = UnitFactory(code="E2E-CARE", type="care")
+    answers([10] * 6, "2026-02-10T10:00Z", customer=customer, unit=care)
+    # Care alone would otherwise equal all answers and show the other unit types empty.
+    answers([0] * 6, "2026-02-10T10:00Z", customer=customer, unit=UnitFactory(code="E2E-CHAT", type="digital"))
+    answers([0], "2026-06-30T18:00Z", customer=customer, unit=UnitFactory(code="E2E-ER", type="emergency"))
+
+    sign_in(page, users["decision-maker"].email)
+    page.goto("/reports/indicators/")
+    expect(page.locator("#how-figures-are-published")).to_be_visible()
+    expect(page.locator("form.filters [name=unit]")).to_have_count(0)
+    page.select_option("form.filters [name=unit_type]", "care")
+    page.click("form.filters button[type=submit]")
+    expect(page).to_have_url(re.compile(r"unit_type=care"))
+    first_table = page.locator("section.indicator table").first
+    expect(first_table).to_contain_text("2026-Q1")
+    expect(first_table).to_contain_text("100")

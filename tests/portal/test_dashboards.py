@@ -18,14 +18,14 @@ def test_the_agreement_page_shows_each_goals_current_value_and_progress(client, 
     agreement = AgreementFactory(customer=customer, phase=Phase.FOLLOW_UP)
     GoalFactory(agreement=agreement, indicator=Indicator.HEALTH_PERCENTAGE, baseline=60, target=80)
     today = timezone.localdate()
-    for n in range(4):
+    for n in range(8):  # the customer's people see health figures of at least MIN_GROUP_SIZE employees
         employee = EmployeeFactory(customer=customer, employed_from=dt.date(2020, 1, 1))
-        if n == 0:
-            SickLeaveFactory(employee=employee, start=today - dt.timedelta(days=10), end=today - dt.timedelta(days=8))
+        if n < 2:  # inside the window of the last closed month, which is what they see
+            SickLeaveFactory(employee=employee, start=today - dt.timedelta(days=100), end=today - dt.timedelta(days=98))
     sign_in(client, users["decision-maker"])
     page = client.get(reverse("cooperation:agreement-detail", args=[agreement.pk]), HTTP_ACCEPT_LANGUAGE="en")
     page = page.content.decode()
-    # 3 of 4 employees had no sick leave: 75.0 %, three quarters of the way from 60 to 80.
+    # 6 of 8 employees had no sick leave: 75.0 %, three quarters of the way from 60 to 80.
     assert ">75.0<" in page
     assert "75.0 %" in page
 
@@ -79,4 +79,9 @@ def test_the_indicators_page_offers_no_customer_choice_to_a_customers_people(cli
     client.post(reverse("logout"))
     sign_in(client, users["decision-maker"])
     page = client.get("/reports/indicators/")
-    assert page.status_code == 200 and 'name="customer"' not in page.content.decode()
+    html = page.content.decode()
+    assert page.status_code == 200
+    # Only what is published to them: a year and a unit type, never a unit or a segment.
+    for field in ("customer", "unit", "segment"):
+        assert f'name="{field}"' not in html, field
+    assert 'name="year"' in html and 'name="unit_type"' in html

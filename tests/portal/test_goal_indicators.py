@@ -131,23 +131,42 @@ def test_who_may_read_a_goal_value(users, api_as, customer, other_customer, role
     assert client.get(f"/api/v1/goals/{other_goal.pk}/indicator/").status_code == other
 
 
-def test_customer_users_can_neither_count_a_small_cell_nor_subtract_day_windows(users, api_as, customer, agreement):
+def test_customer_users_see_the_year_to_date_of_the_last_closed_quarter_only(
+    users, api_as, customer, agreement, monkeypatch
+):
+    monkeypatch.setattr("cooperation.dates.today", lambda: dt.date(2026, 5, 20))
     goal = GoalFactory(agreement=agreement, indicator="nps-employees", baseline=0, target=50)
     answers([10, 10, 10], "2026-03-10T10:00Z", customer=customer)
     client = api_as(users["decision-maker"])
 
-    small = indicator(client, goal)
+    small = indicator(client, goal, on="2026-05-20")
     assert (small["current_value"], small["respondents"]) == (None, None)  # not even how few
 
-    # Six answers on 10 March and one more on 11 March: two windows a day apart would tell
-    # what the one person answered. The customer's people get whole months, as in the NPS API.
-    answers([10, 10, 10], "2026-03-10T11:00Z", customer=customer)
-    answers([0], "2026-03-11T10:00Z", customer=customer)
-    on_10th, on_11th = indicator(client, goal, on="2026-03-10"), indicator(client, goal, on="2026-03-11")
-    assert on_10th["current_value"] == on_11th["current_value"] == 71.4  # (6 − 1) / 7
-    assert on_10th["respondents"] == on_11th["respondents"] == 7
-    assert on_10th["window"] == {"start": "2025-03-01", "end": "2026-03-31"}
-    assert indicator(api_as(users["admin"]), goal, on="2026-03-10")["respondents"] == 6  # staff: exact days
+    # Answers of the open quarter, or a day apart, change nothing a customer's person sees: the
+    # value is the published cell of 2026-Q1, never a rolling window.
+    answers([10, 10, 10], "2026-03-11T11:00Z", customer=customer)
+    answers([0], "2026-05-11T10:00Z", customer=customer)
+    on_19th, on_20th = indicator(client, goal, on="2026-05-19"), indicator(client, goal, on="2026-05-20")
+    assert on_19th == on_20th
+    assert (on_20th["current_value"], on_20th["respondents"]) == (100.0, 6)
+    assert on_20th["window"] == {"start": "2026-01-01", "end": "2026-03-31"}
+    # A day after today is no later publication.
+    assert indicator(client, goal, on="2026-12-31") == on_20th
+    assert indicator(api_as(users["admin"]), goal, on="2026-05-20")["respondents"] == 7  # staff: the 12 months
+
+
+def test_customer_users_see_a_health_goal_of_a_small_group_as_nothing(users, api_as, customer, agreement, monkeypatch):
+    monkeypatch.setattr("cooperation.dates.today", lambda: dt.date(2026, 7, 15))
+    goal = GoalFactory(agreement=agreement, indicator="health-percentage", baseline=50, target=100)
+    for _number in range(4):
+        EmployeeFactory(customer=customer, employed_from=dt.date(2020, 1, 1))
+
+    seen = indicator(api_as(users["supervisor"]), goal, on="2026-07-15")
+    assert (seen["current_value"], seen["window"]) == (None, {"start": "2025-07-01", "end": "2026-06-30"})
+    EmployeeFactory(customer=customer, employed_from=dt.date(2020, 1, 1))
+    assert indicator(api_as(users["supervisor"]), goal, on="2026-07-15")["current_value"] == 100.0
+    assert goal_measurements_snapshot_all(on=dt.date(2026, 6, 30)) == 1
+    assert api_as(users["supervisor"]).get(f"/api/v1/measurements/?goal={goal.pk}").json()["results"] == []
 
 
 @pytest.mark.django_db

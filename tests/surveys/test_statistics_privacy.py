@@ -1,11 +1,14 @@
-"""Small cells are suppressed for the customer's own people, also where subtraction would give
-them away; comments reach only the quality staff of their units (DESIGN.md "Privacy")."""
+"""The customer's own people read a fixed set of tables of closed quarters, with small and empty
+cells suppressed also where subtraction would give them away; anything else answers 400;
+comments reach only the quality staff of their units (DESIGN.md "Privacy", surveys/publishable.py)."""
+
+import datetime as dt
 
 import pytest
 
 from surveys.models import UnitQualityStaff
 from tests.surveys.factories import PractitionerFactory, UnitFactory
-from tests.surveys.factories_stats import answer, answers
+from tests.surveys.factories_stats import answer, answers, sent_invitation
 
 pytestmark = pytest.mark.django_db
 
@@ -25,79 +28,140 @@ def cells(body):
     return [(p["period"], p["n"], p["nps"], p["cumulative_nps"], p["suppressed"]) for p in body["periods"]]
 
 
+TODAY = dt.date(2026, 12, 2)  # 2026-Q3 is the latest closed quarter
+
+
+@pytest.fixture(autouse=True)
+def publication_day(monkeypatch):
+    monkeypatch.setattr("cooperation.dates.today", lambda: TODAY)
+
+
 @pytest.fixture
-def small_january(customer, unit):
+def small_first_quarter(customer, unit):
     month("2026-01-10", [10, 10, 0], customer, unit)  # 3: under MIN_GROUP_SIZE
-    month("2026-02-10", [10] * 6, customer, unit)  # 6
-    month("2026-03-10", [10] * 4 + [0] * 4, customer, unit)  # 8
-    month("2026-04-10", [9] * 10, customer, unit)  # 10
+    month("2026-04-10", [10] * 6, customer, unit)  # 6
+    month("2026-07-10", [10] * 4 + [0] * 4, customer, unit)  # 8
 
 
-def test_a_small_month_and_a_second_month_of_its_quarter_are_suppressed(users, api_as, small_january):
-    params = {"start": "2026-01-01", "end": "2026-04-30", "by": "month"}
-    body = api_as(users["decision-maker"]).get(NPS, params).json()
+def test_a_small_quarter_and_the_quarter_that_would_give_it_away_are_suppressed(users, api_as, small_first_quarter):
+    body = api_as(users["decision-maker"]).get(NPS, {"by": "quarter"}).json()
 
     assert cells(body) == [
-        ("2026-01", None, None, None, True),
-        # Six answers, yet suppressed: Q1 minus March would otherwise give January away.
-        ("2026-02", None, None, 77.8, True),  # January and February together (9) may show
-        ("2026-03", 8, 0.0, 41.2, False),
-        ("2026-04", 10, 100.0, 63.0, False),
+        ("2026-Q1", None, None, None, True),
+        # Six answers, yet suppressed: the year to date of Q2 minus Q2 would be Q1.
+        ("2026-Q2", None, None, 77.8, True),  # Q1 and Q2 together (9) may show
+        ("2026-Q3", 8, 0.0, 41.2, False),
     ]
     empty = body["periods"][0]
     assert (empty["promoters"], empty["passives"], empty["detractors"], empty["moe95"]) == (None, None, None, None)
-    assert body["total"]["n"] == 27  # holds January and February wholly: the difference is 9, not 3
+    assert body["total"]["n"] == 17  # the year to date of Q3, the default period
 
 
-def test_staff_see_every_cell(users, api_as, small_january):
-    params = {"start": "2026-01-01", "end": "2026-04-30", "by": "month"}
+def test_staff_see_every_cell(users, api_as, small_first_quarter):
+    params = {"start": "2026-01-01", "end": "2026-09-30", "by": "quarter"}
     for role in ("admin", "account-manager", "quality"):
         body = api_as(users[role]).get(NPS, params).json()
-        assert [p["n"] for p in body["periods"]] == [3, 6, 8, 10], role
+        assert [p["n"] for p in body["periods"]] == [3, 6, 8], role
         assert not any(p["suppressed"] for p in body["periods"])
 
 
-def test_a_quarter_alone_under_the_threshold_is_pooled_with_another(users, api_as, customer, unit):
-    month("2026-01-10", [10, 0], customer, unit)  # Q1 holds only these two
-    month("2026-04-10", [10] * 10, customer, unit)
-    month("2026-05-10", [9] * 11, customer, unit)
-    client = api_as(users["supervisor"])
-
-    quarters = client.get(NPS, {"start": "2026-01-01", "end": "2026-06-30", "by": "quarter"}).json()
-    months = client.get(NPS, {"start": "2026-01-01", "end": "2026-06-30", "by": "month"}).json()
-
-    # The half year minus Q2 would be Q1: so Q2 is suppressed too, and April among the months.
-    assert cells(quarters) == [("2026-Q1", None, None, None, True), ("2026-Q2", None, None, 91.3, True)]
-    assert quarters["total"]["n"] == 23
-    assert [(p["period"], p["n"]) for p in months["periods"]] == [
-        ("2026-01", None),
-        ("2026-02", 0),
-        ("2026-03", 0),
-        ("2026-04", None),
-        ("2026-05", 11),
-        ("2026-06", 0),
-    ]
-
-
-def test_a_total_under_the_threshold_is_suppressed(users, api_as, customer, unit):
+def test_a_total_under_the_threshold_is_suppressed_with_its_invitations(users, api_as, customer, unit):
     month("2026-03-10", [10, 10, 10], customer, unit)
 
-    total = api_as(users["decision-maker"]).get(NPS).json()["total"]
+    total = api_as(users["decision-maker"]).get(NPS, {"start": "2026-01-01", "end": "2026-03-31"}).json()["total"]
 
     assert total["suppressed"] is True
     assert (total["n"], total["nps"], total["moe95"], total["response_rate"], total["target_met"]) == (None,) * 5
+    assert total["invitations_sent"] is None
 
 
-def test_customer_users_get_whole_months_and_only_their_company(users, api_as, customer, other_customer, unit):
+def test_an_empty_unit_type_is_suppressed_and_so_is_the_cell_that_would_show_it_empty(users, api_as, customer, unit):
+    digital = UnitFactory(code="CHAT-1", type="digital")
+    month("2026-01-10", [10] * 9, customer, unit)
+    month("2026-01-10", [0] * 6, customer, digital)
+    client = api_as(users["decision-maker"])
+    q1 = {"start": "2026-01-01", "end": "2026-03-31"}
+
+    def n(**params):
+        return client.get(NPS, q1 | params).json()["total"]["n"]
+
+    assert n() == 15
+    assert n(unit_type="emergency") is None  # no answers: an empty cell shows nothing either
+    # All minus care minus digital would show that no one answered about an emergency unit.
+    assert None in {n(unit_type="care"), n(unit_type="digital")}
+
+
+def test_customer_users_get_only_their_company(users, api_as, customer, other_customer, unit):
     month("2026-03-02", [10] * 5, customer, unit)
     month("2026-03-02", [0] * 9, other_customer, unit)
     client = api_as(users["decision-maker"])
+    q1 = {"start": "2026-01-01", "end": "2026-03-31"}
 
-    # A range from mid-month is widened to the whole month, so ranges cannot be subtracted.
-    assert client.get(NPS, {"start": "2026-03-10", "end": "2026-03-20"}).json()["total"]["n"] == 5
-    assert client.get(NPS).json()["total"]["n"] == 5
-    assert client.get(NPS, {"customer": customer.business_id}).status_code == 200
-    assert client.get(NPS, {"customer": other_customer.business_id}).status_code == 404
+    assert client.get(NPS, q1).json()["total"]["n"] == 5
+    assert client.get(NPS, q1 | {"customer": customer.business_id}).json()["total"]["n"] == 5
+    assert client.get(NPS, q1 | {"customer": other_customer.business_id}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "words"),
+    [
+        ({"unit": "HKI-CARE-1"}, "unit", "cannot be asked for"),
+        ({"practitioner": "dr-1"}, "practitioner", "cannot be asked for"),
+        ({"service": "gp-visit"}, "service", "cannot be asked for"),
+        ({"channel": "visit"}, "channel", "cannot be asked for"),
+        ({"segment": "sme"}, "segment", "cannot be asked for"),
+        ({"by": "month"}, "by", "by=quarter or by=year"),
+        ({"start": "2026-01-10", "end": "2026-03-31"}, "start", "first day of a quarter"),
+        ({"start": "2026-01-01", "end": "2026-03-30"}, "end", "last day of a quarter"),
+        ({"start": "2025-10-01", "end": "2026-03-31"}, "start", "within one calendar year"),
+        ({"start": "2026-04-01", "end": "2026-09-30"}, "start", "one quarter or the year to date"),
+        ({"start": "2026-10-01", "end": "2026-12-31"}, "end", "published the day after"),
+        ({"end": "2027-03-31"}, "end", "published the day after"),
+        ({"group": "supervisor", "unit_type": "care"}, "unit_type", "group=patient only"),
+    ],
+)
+def test_questions_outside_the_published_tables_answer_400_saying_what_is_allowed(
+    users, api_as, unit, params, field, words
+):
+    for path in (NPS, "/api/v1/coping/"):
+        answer = api_as(users["supervisor"]).get(path, params)
+        assert answer.status_code == 400, (path, params)
+        assert list(answer.json()) == [field]
+        assert words in " ".join(answer.json()[field])
+
+
+def test_nothing_changes_for_customer_users_until_the_quarter_closes(users, api_as, customer, unit, monkeypatch):
+    month("2026-08-10", [10] * 6, customer, unit)
+    client = api_as(users["decision-maker"])
+    before = client.get(NPS, {"by": "quarter"}).json()
+
+    month("2026-12-01", [0], customer, unit)  # yesterday: in the open quarter
+    assert client.get(NPS, {"by": "quarter"}).json() == before
+
+    monkeypatch.setattr("cooperation.dates.today", lambda: dt.date(2027, 1, 1))
+    after = client.get(NPS, {"start": "2026-01-01", "end": "2026-12-31", "by": "quarter"}).json()
+    # Q3 alone would show Q1 and Q2 empty; Q4 holds one answer, which the year minus Q1..Q3 would
+    # give away: only the year to date of Q3 shows.
+    assert [(p["n"], p["cumulative_nps"]) for p in after["periods"]] == [(None, None)] * 2 + [
+        (None, 100.0),
+        (None, None),
+    ]
+    assert after["total"]["suppressed"] is True
+
+
+def test_the_response_rate_is_shown_once_every_link_of_the_period_has_expired(
+    users, api_as, customer, unit, monkeypatch
+):
+    month("2026-09-29", [10] * 5, customer, unit)
+    sent_invitation("2026-09-30T10:00Z", customer=customer, unit=unit)
+    client = api_as(users["decision-maker"])
+    q3 = {"end": "2026-09-30"}  # the year to date: Q1 and Q2 are empty
+
+    monkeypatch.setattr("cooperation.dates.today", lambda: dt.date(2026, 10, 2))
+    early = client.get(NPS, q3).json()["total"]
+    assert (early["n"], early["invitations_sent"], early["response_rate"]) == (5, 6, None)
+    monkeypatch.setattr("cooperation.dates.today", lambda: dt.date(2026, 10, 20))
+    assert client.get(NPS, q3).json()["total"]["response_rate"] == 83.3
 
 
 @pytest.fixture
@@ -143,52 +207,6 @@ def test_comment_page_for_quality_staff(users, client, commented):
 def test_statistics_answers_never_carry_comments(users, api_as, customer, unit):
     answers([10] * 6, "2026-03-10T10:00Z", customer=customer, unit=unit, comment="Secret remark")
     for path in ("/api/v1/nps/", "/api/v1/coping/"):
-        assert "Secret remark" not in api_as(users["decision-maker"]).get(path, {"by": "month"}).content.decode()
-
-
-def test_a_narrowed_question_hides_months_whose_left_out_answers_are_few(users, api_as, customer, unit):
-    other = UnitFactory(code="HKI-ER-9", type="emergency")
-    month("2026-01-10", [10] * 7, customer, unit)
-    month("2026-01-10", [0, 0], customer, other)  # the company's January minus this unit's: two answers
-    month("2026-02-10", [10] * 10, customer, unit)
-    month("2026-02-10", [0] * 10, customer, other)
-    client = api_as(users["decision-maker"])
-    params = {"start": "2026-01-01", "end": "2026-02-28", "by": "month"}
-
-    company = client.get(NPS, params).json()
-    one_unit = client.get(NPS, params | {"unit": unit.code}).json()
-
-    assert [p["n"] for p in company["periods"]] == [9, 20]
-    # January of the unit (7) would give the other unit's two answers away: it is suppressed, and
-    # February with it, so that only the two months together (17, leaving out 12) can be seen.
-    assert [p["n"] for p in one_unit["periods"]] == [None, None]
-    assert one_unit["total"]["n"] == 17
-
-
-def test_a_question_inside_a_wider_one_hides_what_it_leaves_out_of_that_one(users, api_as, customer, unit):
-    # Care unit type minus one care unit would give the other care unit's two answers away,
-    # though each question alone leaves out enough of the company (the emergency unit's ten).
-    small = UnitFactory(code="HKI-CARE-2", type="care")
-    emergency = UnitFactory(code="HKI-ER-9", type="emergency")
-    month("2026-03-10", [10] * 10, customer, unit)
-    month("2026-03-10", [0, 0], customer, small)
-    month("2026-03-10", [10] * 10, customer, emergency)
-    client = api_as(users["decision-maker"])
-    march = {"start": "2026-03-01", "end": "2026-03-31"}
-
-    def n(**params):
-        return client.get(NPS, march | params).json()["total"]["n"]
-
-    assert n() == 22
-    assert n(unit=small.code) is None
-    visible = {n(unit_type="care"), n(unit=unit.code)}
-    assert None in visible  # one of the two must not be shown
-    # A practitioner's answers are inside their unit: the unit minus the practitioner in April
-    # would give two answers away.
-    doctor = PractitionerFactory(code="dr-1", unit=unit)
-    answers([10] * 10, "2026-04-10T10:00Z", customer=customer, practitioner=doctor)
-    answers([0, 0], "2026-04-10T10:00Z", customer=customer, unit=unit)
-    answers([10] * 10, "2026-04-10T10:00Z", customer=customer, unit=emergency)
-    april = {"start": "2026-04-01", "end": "2026-04-30"}
-    assert None in {n(**april, unit=unit.code), n(**april, practitioner=doctor.code)}
-    assert None in {n(**april, unit_type="care"), n(**april, practitioner=doctor.code, channel="visit")}
+        answer = api_as(users["decision-maker"]).get(path, {"by": "quarter"})
+        assert answer.status_code == 200
+        assert "Secret remark" not in answer.content.decode()

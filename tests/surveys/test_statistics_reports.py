@@ -1,6 +1,7 @@
 """Binding targets: the API, the report page with its explanation, and the CSV download."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -147,12 +148,14 @@ def test_who_may_use_binding_targets(users, api_as, role, read, write):
     assert client.post("/api/v1/binding-targets/", body, format="json").status_code == write
 
 
-def test_indicator_page_shows_nps_coping_and_health_with_suppression(users, client, customer):
+def test_indicator_page_shows_nps_coping_and_health_with_suppression(users, client, customer, monkeypatch):
     from tests.cooperation.factories import EmployeeFactory
 
+    monkeypatch.setattr("cooperation.dates.today", lambda: dt.date(2026, 7, 1))
     unit = UnitFactory(code="IND-1", type="care")
     answers([10] * 6, "2026-02-10T10:00Z", customer=customer, unit=unit, coping="yes")
     answers([0, 0], "2026-05-10T10:00Z", customer=customer, unit=unit, group="supervisor")  # two only
+    answers([0] * 9, "2026-07-01T10:00Z", customer=customer, unit=unit)  # today: Q3 is open
     EmployeeFactory(customer=customer)
 
     client.force_login(users["decision-maker"])
@@ -161,8 +164,12 @@ def test_indicator_page_shows_nps_coping_and_health_with_suppression(users, clie
 
     assert page.status_code == 200
     assert "2026-Q1" in html and "100,0" in html  # employees' NPS, Finnish decimals
+    assert "2026-Q3" not in html  # the open quarter is not published
     assert "-100,0" not in html  # the supervisors' two answers stay suppressed
     assert "Terveysprosentti" in html or "Health percentage" in html
+    assert 'id="how-figures-are-published"' in html
+    # A choice outside the offered ones is ignored by the form rather than widening anything.
+    assert client.get("/reports/indicators/", {"year": 2027, "unit": "IND-1"}).status_code == 200
 
     client.force_login(users["admin"])
     assert "-100,0" in client.get("/reports/indicators/", {"year": 2026}).content.decode()
