@@ -171,6 +171,17 @@ def statistics(users, api_as, customer) -> dict:
     (errors included): NPS and coping for several filters, periods and ranges, and health."""
     start, end = months_ago(24, day=1).date().isoformat(), (months_ago(0, day=1).date() - dt.timedelta(days=1))
     seen = {}
+    # A decision-maker may ask only the published tables (surveys/publishable.py): the year to
+    # date of the last closed quarter, or last year, by quarter or year, per unit type.
+    last_year = timezone.localdate().year - 1
+    for path, unit_type, by, year in itertools.product(
+        ("/api/v1/nps/", "/api/v1/coping/"), ("", "care"), ("", "quarter", "year"), ("", last_year)
+    ):
+        params = {"customer": customer.business_id, **({"unit_type": unit_type} if unit_type else {})}
+        params |= ({"by": by} if by else {}) | ({"start": f"{year}-01-01", "end": f"{year}-12-31"} if year else {})
+        response = api_as(users["decision-maker"]).get(path, params)
+        assert response.status_code == 200, response.json()
+        seen[("published", path, tuple(sorted(params.items())))] = (response.status_code, response.json())
     for role in ("admin", "decision-maker"):
         client = api_as(users[role])
         for path, filters, (by, span) in itertools.product(("/api/v1/nps/", "/api/v1/coping/"), FILTERS, PERIODS):
