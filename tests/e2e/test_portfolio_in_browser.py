@@ -76,7 +76,7 @@ def test_sort_by_nps_page_on_and_the_trend_lines_draw(page, portfolio):
     # Filters keep to the server's rules; the overdue warning reads as words too.
     page.select_option("#portfolio-attention", "yes")
     page.click("form.filters button[type=submit]")
-    expect(page.locator(".warning").first).to_contain_text("overdue")
+    expect(page.locator(".badge-overdue").first).to_contain_text("overdue")
 
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
