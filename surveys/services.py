@@ -12,15 +12,14 @@ import smtplib
 import socket
 import time
 import uuid
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +34,6 @@ from surveys.models import (
     SendAttempt,
     Service,
     SkipReason,
-    StatsRollupState,
     SurveyInvitation,
     SurveyOptOut,
     Unit,
@@ -51,19 +49,15 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 #: few bulk queries serve many messages.
 DISPATCH_BATCH_SIZE = 200
 #: How long a claim holds its rows. A dead worker's rows come back after this; a live worker
-#: stops a batch well before it runs out (see LEASE_SAFETY_SECONDS), so no row is sent twice.
+#: stops a batch well before it runs out (LEASE_SAFETY_SECONDS: longer than one send may take,
+#: bounded by EMAIL_TIMEOUT), so no row is sent twice.
 CLAIM_LEASE_SECONDS = settings.SURVEY_CLAIM_LEASE_SECONDS
-LEASE_SAFETY_SECONDS = 60
-#: Messages sent between two records of their outcome. Each record is a commit, and a commit
-#: waits for the disk (a few ms): one per message would cap dispatch at the database's commit
-#: rate, far below the mail server's. The price: a worker that dies may resend the messages of
-#: up to two such groups (one being sent, one being recorded), and every resend after an
-#: unfinished attempt is counted in its send record as a possible duplicate.
-SENDS_PER_RECORD = 20
-#: Tries before an invitation ends as failed; the waits between them grow fourfold from a minute
-#: (1, 4, 16, 64 minutes): a mail server down for an hour or so loses nothing.
+LEASE_SAFETY_SECONDS = min(60, CLAIM_LEASE_SECONDS / 4)
+#: Tries before an invitation ends as failed; the waits between them grow fourfold from
+#: SURVEY_RETRY_BASE_SECONDS (1, 4, 16, 64 minutes by default): a mail server down for an hour
+#: or so loses nothing.
 MAX_SEND_ATTEMPTS = 5
-RETRY_BASE_SECONDS = 60
+RETRY_BASE_SECONDS = settings.SURVEY_RETRY_BASE_SECONDS
 
 STATUSES_THAT_COUNT_AS_SURVEYED = [
     InvitationStatus.SCHEDULED,
@@ -438,146 +432,147 @@ def _dispatch_batch(ids: list[int], *, owner: str, connection_factory) -> Dispat
             SendAttempt.objects.filter(invitation_id__in=unfinished, outcome=SendAttempt.Outcome.PENDING).update(
                 outcome=SendAttempt.Outcome.UNKNOWN, finished_at=now
             )
-    # A fresh link per send. Its hash is stored with the send's record (one write of the row
-    # instead of two): a link of a message whose send was never recorded stays dead, and its
-    # counted resend carries a working one.
-    tokens = {inv.pk: new_token() for inv in invitations}
     result.possible_duplicates = len(unfinished)
-    worker = _worker_name()
+    books = _SendBooks(owner=owner, worker=_worker_name(), unfinished=unfinished, result=result)
 
     renderer = emails.InvitationRenderer()
     mail = connection_factory()
     opened = False
-    groups = [invitations[i : i + SENDS_PER_RECORD] for i in range(0, len(invitations), SENDS_PER_RECORD)]
-    writer = _Writer(threaded=not transaction.get_connection().in_atomic_block)
     try:
-        # Attempts are started one group ahead, so the writer records a group and starts the
-        # one after next while this thread sends the next.
-        ahead = {
-            n: writer.submit(_attempts_start, groups[n], worker=worker, unfinished=unfinished)
-            for n in (0, 1)[: len(groups)]
-        }
-        for number, group in enumerate(groups):
-            attempts = ahead.pop(number).result()
-            if time.monotonic() > lease_deadline:
-                started = [*attempts, *(a for future in ahead.values() for a in (future.result() or []))]
-                rest = [inv.pk for later in groups[number:] for inv in later]
-                writer.submit(_release, rest, owner=owner, unsent_attempts=[a.pk for a in started]).result()
-                break
-            outcomes: list[tuple[SurveyInvitation, SendAttempt, Exception | None]] = []
-            for inv, attempt in zip(group, attempts, strict=True):
-                try:
-                    if not opened:
-                        mail.open()
-                        opened = True
-                    if isinstance(mail, SmtpBackend):
-                        # One SMTP connection per batch, and the message built directly.
-                        raw = renderer.raw(inv, tokens[inv.pk])
-                        mail.connection.sendmail(renderer.envelope_from, [inv.email], raw)
-                    else:
-                        mail.send_messages([renderer.message(inv, tokens[inv.pk], connection=mail)])
-                except (smtplib.SMTPException, OSError) as exc:
-                    outcomes.append((inv, attempt, exc))
-                    opened = False
-                    with contextlib.suppress(smtplib.SMTPException, OSError):
-                        mail.close()
+        attempt = books.write(_attempt_start, invitations[0])
+        for number, inv in enumerate(invitations):
+            # A fresh link per send. Its hash is stored with the send's record: a link of a
+            # message whose send was never recorded stays dead, and its resend carries a new one.
+            token = new_token()
+            error = None
+            try:
+                if not opened:
+                    mail.open()
+                    opened = True
+                if isinstance(mail, SmtpBackend):
+                    # One SMTP connection per batch, and the message built directly.
+                    mail.connection.sendmail(renderer.envelope_from, [inv.email], renderer.raw(inv, token))
                 else:
-                    outcomes.append((inv, attempt, None))
-            following = groups[number + 2] if number + 2 < len(groups) else None
-            ahead[number + 2] = writer.submit(
-                _record_and_start,
-                outcomes,
-                tokens,
-                following,
-                owner=owner,
-                result=result,
-                worker=worker,
-                unfinished=unfinished,
-            )
-        for future in ahead.values():
-            future.result()
+                    mail.send_messages([renderer.message(inv, token, connection=mail)])
+            except (smtplib.SMTPException, OSError) as exc:
+                error = exc
+                opened = False
+                with contextlib.suppress(smtplib.SMTPException, OSError):
+                    mail.close()
+            rest = invitations[number + 1 :]
+            if rest and time.monotonic() > lease_deadline:
+                # Give the rest back before the lease runs out, or another claimant would send
+                # them while this one still does.
+                books.write(_send_record, inv, attempt, error, token, release=rest)
+                break
+            attempt = books.write(_send_record, inv, attempt, error, token, following=rest[:1])
     finally:
-        writer.close()
         if opened:
             with contextlib.suppress(smtplib.SMTPException, OSError):
                 mail.close()
     return result
 
 
-class _Writer:
-    """Runs a batch's bookkeeping writes in order on a thread of their own (with its own
-    database connection), so that messages go out while the last ones are recorded; inline
-    when the caller holds a transaction (a test, a shell), whose writes must join it."""
-
-    def __init__(self, *, threaded: bool):
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="survey-records") if threaded else None
-
-    def submit(self, function, *args, **kwargs) -> Future:
-        if self.pool is not None:
-            return self.pool.submit(function, *args, **kwargs)
-        future: Future = Future()
-        try:
-            future.set_result(function(*args, **kwargs))
-        except Exception as exc:  # handed to whoever asks for the result, as the pool would
-            future.set_exception(exc)
-        return future
-
-    def close(self) -> None:
-        if self.pool is not None:
-            # Bound on the writer's thread: each thread has a connection of its own.
-            self.pool.submit(lambda: connection.close()).result()
-            self.pool.shutdown()
+#: Tries of one bookkeeping transaction whose database connection broke (PostgreSQL restarted,
+#: the backend terminated): the message is out, and its record must not be lost with the connection.
+BOOKKEEPING_TRIES = 4
 
 
-@transaction.atomic
-def _record_and_start(outcomes, tokens, following, *, owner, result, worker, unfinished) -> list[SendAttempt] | None:
-    """One commit records a group's outcomes and starts the attempts of a later group."""
-    _record_outcomes(outcomes, tokens, owner=owner, result=result)
-    return _attempts_start(following, worker=worker, unfinished=unfinished) if following else None
+@dataclass
+class _SendBooks:
+    """The bookkeeping of one batch: a short transaction of its own before every message, so a
+    worker killed at any moment leaves at most the one message in flight unrecorded."""
+
+    owner: str
+    worker: str
+    unfinished: set[int]
+    result: DispatchResult
+
+    def write(self, function, *args, **kwargs):
+        """``function(books, changes, *args, **kwargs)`` in a transaction of its own, tried again on
+        a new connection if the connection broke; ``changes`` (counts) join the result once it commits."""
+        own = not transaction.get_connection().in_atomic_block
+        for tries in range(1, BOOKKEEPING_TRIES + 1):
+            changes = DispatchResult()
+            try:
+                with transaction.atomic():
+                    if own:
+                        _commit_without_waiting_for_disk()
+                    value = function(self, changes, *args, again=tries > 1, **kwargs)
+            except (OperationalError, InterfaceError):
+                # Inside a caller's transaction nothing can be tried again.
+                if not own or tries == BOOKKEEPING_TRIES:
+                    raise
+                logger.warning("Survey dispatch: database connection lost; recording again", exc_info=True)
+                connection.close()
+                time.sleep(0.5 * tries)
+                continue
+            self.result.add(changes)
+            return value
+        raise AssertionError("unreachable")
 
 
-def _attempts_start(group: list[SurveyInvitation], *, worker: str, unfinished: set[int]) -> list[SendAttempt]:
-    """Written before the group's messages go out: if the worker dies while sending them,
-    these attempts stay pending, and each resend of them is counted as a possible duplicate."""
-    return SendAttempt.objects.bulk_create(
-        [SendAttempt(invitation=inv, worker=worker, possible_duplicate=inv.pk in unfinished) for inv in group]
+def _commit_without_waiting_for_disk() -> None:
+    """This transaction commits without waiting for PostgreSQL to flush its log to disk: a
+    commit costs a round trip instead of a disk write, so a record before every message costs
+    little. A killed worker loses nothing by it (what PostgreSQL holds, it keeps); only a crash
+    of PostgreSQL itself may lose the last few hundred milliseconds of records (at most
+    3 × wal_writer_delay), whose messages are then sent again, counted as possible duplicates
+    — acceptable for a survey invitation. The database stays consistent either way."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+
+
+def _attempt_start(books: _SendBooks, changes: DispatchResult, inv: SurveyInvitation, *, again: bool) -> SendAttempt:
+    """Written before the message goes out: if the worker dies while sending it, this attempt
+    stays pending, and the resend is counted as a possible duplicate."""
+    if again:
+        # The broken connection may have committed the first try.
+        SendAttempt.objects.filter(invitation=inv, worker=books.worker, outcome=SendAttempt.Outcome.PENDING).delete()
+    return SendAttempt.objects.create(
+        invitation=inv, worker=books.worker, possible_duplicate=inv.pk in books.unfinished
     )
 
 
-@transaction.atomic
-def _record_outcomes(outcomes, tokens: dict[int, str], *, owner: str, result: DispatchResult) -> None:
+def _send_record(
+    books: _SendBooks,
+    changes: DispatchResult,
+    inv: SurveyInvitation,
+    attempt: SendAttempt,
+    error: Exception | None,
+    token: str,
+    *,
+    again: bool,
+    following: list[SurveyInvitation] = (),
+    release: list[SurveyInvitation] = (),
+) -> SendAttempt | None:
+    """Records the outcome of the message just sent, then starts the attempt of the following
+    one (or gives back the ones this batch has no time left for)."""
     now = timezone.now()
-    sent = [(inv, attempt) for inv, attempt, exc in outcomes if exc is None]
-    if sent:
-        # The rows this pass still holds, locked until the commit: one whose lease ran out and
-        # that another claimant took is not recorded here, so the rollups must not count it
-        # either (its new claimant counts it when it records its own send).
-        held = set(
-            SurveyInvitation.objects.select_for_update()
-            .filter(pk__in=[inv.pk for inv, _a in sent], lease_owner=owner)
-            .values_list("pk", flat=True)
-        )
-        SurveyInvitation.objects.filter(pk__in=[inv.pk for inv, _a in sent], lease_owner=owner).update(
+    if error is not None:
+        _record_error(inv, attempt, error, owner=books.owner, result=changes, now=now)
+    else:
+        # Only a row this batch still holds is recorded, and counted: one whose lease ran out
+        # and that another claimant took is counted by that claimant when it records its send.
+        held = SurveyInvitation.objects.filter(pk=inv.pk, lease_owner=books.owner).update(
             status=InvitationStatus.SENT,
             sent_at=now,
             lease_until=None,
             lease_owner="",
             last_error="",
-            token_hash=Case(*(When(pk=inv.pk, then=Value(token_hash(tokens[inv.pk]))) for inv, _a in sent)),
+            token_hash=token_hash(token),
         )
-        SendAttempt.objects.filter(pk__in=[a.pk for _inv, a in sent]).update(
-            outcome=SendAttempt.Outcome.SENT, finished_at=now
-        )
-        # The statistics' daily rollups count sends only once they are live: ask that once.
-        if StatsRollupState.objects.filter(live=True).exists():
-            for inv, _attempt in sent:
-                if inv.pk in held:
-                    inv.sent_at = now
-                    nps_rollup_invitation_sent(invitation=inv)
-        result.sent += len(sent)
-    for inv, attempt, exc in outcomes:
-        if exc is not None:
-            _record_error(inv, attempt, exc, owner=owner, result=result, now=now)
+        SendAttempt.objects.filter(pk=attempt.pk).update(outcome=SendAttempt.Outcome.SENT, finished_at=now)
+        if held:
+            inv.sent_at = now
+            nps_rollup_invitation_sent(invitation=inv)
+        changes.sent += 1
+    if release:
+        _release([later.pk for later in release], owner=books.owner)
+    if following:
+        return _attempt_start(books, changes, following[0], again=again)
+    return None
 
 
 def _is_permanent(exc: Exception) -> bool:
@@ -603,13 +598,11 @@ def _record_error(inv: SurveyInvitation, attempt: SendAttempt, exc: Exception, *
     SendAttempt.objects.filter(pk=attempt.pk).update(outcome=SendAttempt.Outcome.ERROR, finished_at=now, error=reason)
 
 
-def _release(invitation_ids: list[int], *, owner: str, unsent_attempts: list[int] = ()) -> None:
+def _release(invitation_ids: list[int], *, owner: str) -> None:
     """Give back rows this batch had no time left to send, before its lease runs out."""
-    with transaction.atomic():
-        SurveyInvitation.objects.filter(pk__in=invitation_ids, lease_owner=owner).update(
-            status=InvitationStatus.SCHEDULED, lease_until=None, lease_owner="", attempts=F("attempts") - 1
-        )
-        SendAttempt.objects.filter(pk__in=unsent_attempts, outcome=SendAttempt.Outcome.PENDING).delete()
+    SurveyInvitation.objects.filter(pk__in=invitation_ids, lease_owner=owner).update(
+        status=InvitationStatus.SCHEDULED, lease_until=None, lease_owner="", attempts=F("attempts") - 1
+    )
 
 
 # --- Answers and opt-outs ----------------------------------------------------------------------

@@ -114,7 +114,8 @@ def _invitation_key(invitation: SurveyInvitation) -> dict:
 
 def nps_rollup_invitation_sent(*, invitation: SurveyInvitation) -> None:
     """Count a sent invitation; call it in the transaction that marks it sent (sent_at set)."""
-    with transaction.atomic():
+    # No savepoint: the dispatcher calls this once per message, inside its record of the send.
+    with transaction.atomic(savepoint=False):
         if not _live() or invitation.sent_at is None:
             return
         _upsert(_invitation_key(invitation), {"invitations_sent": 1})
