@@ -34,6 +34,7 @@ from surveys.models import (
     SendAttempt,
     Service,
     SkipReason,
+    StatsRollupState,
     SurveyInvitation,
     SurveyOptOut,
     Unit,
@@ -439,7 +440,7 @@ def _dispatch_batch(ids: list[int], *, owner: str, connection_factory) -> Dispat
     mail = connection_factory()
     opened = False
     try:
-        attempt = books.write(_attempt_start, invitations[0])
+        attempt = books.start(invitations[0])
         for number, inv in enumerate(invitations):
             # A fresh link per send. Its hash is stored with the send's record: a link of a
             # message whose send was never recorded stays dead, and its resend carries a new one.
@@ -463,9 +464,9 @@ def _dispatch_batch(ids: list[int], *, owner: str, connection_factory) -> Dispat
             if rest and time.monotonic() > lease_deadline:
                 # Give the rest back before the lease runs out, or another claimant would send
                 # them while this one still does.
-                books.write(_send_record, inv, attempt, error, token, release=rest)
+                books.record(inv, attempt, error, token, release=rest)
                 break
-            attempt = books.write(_send_record, inv, attempt, error, token, following=rest[:1])
+            attempt = books.record(inv, attempt, error, token, following=rest[:1])
     finally:
         if opened:
             with contextlib.suppress(smtplib.SMTPException, OSError):
@@ -474,7 +475,7 @@ def _dispatch_batch(ids: list[int], *, owner: str, connection_factory) -> Dispat
 
 
 #: Tries of one bookkeeping transaction whose database connection broke (PostgreSQL restarted,
-#: the backend terminated): the message is out, and its record must not be lost with the connection.
+#: the backend terminated).
 BOOKKEEPING_TRIES = 4
 
 
@@ -488,17 +489,48 @@ class _SendBooks:
     unfinished: set[int]
     result: DispatchResult
 
-    def write(self, function, *args, **kwargs):
-        """``function(books, changes, *args, **kwargs)`` in a transaction of its own, tried again on
-        a new connection if the connection broke; ``changes`` (counts) join the result once it commits."""
-        own = not transaction.get_connection().in_atomic_block
+    def start(self, inv: SurveyInvitation) -> SendAttempt:
+        return self._write(lambda changes, again: _attempt_start(self, changes, inv, again=again))
+
+    def record(
+        self, inv: SurveyInvitation, attempt: SendAttempt, error: Exception | None, token: str, **following_or_release
+    ) -> SendAttempt | None:
+        """Record the outcome of the message just sent and start the attempt of the following
+        one (``following=[inv]``), or give back the rest (``release=[…]``)."""
+
+        def in_transaction(changes, *, again):
+            return _send_record(self, changes, inv, attempt, error, token, again=again, **following_or_release)
+
+        def alone(changes):
+            return _sent_record_in_one_statement(self, changes, inv, attempt, token, **following_or_release)
+
+        # One statement is one round trip to PostgreSQL and its own transaction; a caller's
+        # transaction (a test, a shell) must hold the records, so the ORM's statements join it.
+        in_one_statement = (
+            error is None
+            and "release" not in following_or_release
+            and connection.vendor == "postgresql"
+            and not connection.in_atomic_block
+        )
+        return self._write(in_transaction, alone=alone if in_one_statement else None)
+
+    def _write(self, in_transaction, *, alone=None):
+        """``in_transaction(changes, again=…)`` in a transaction of its own (or ``alone(changes)``,
+        which is one), tried again on a new connection if the connection broke — the message is
+        out, its record must not be lost with the connection. ``changes`` (counts) join the
+        result once committed. Tried again, the ORM's way is taken: it tidies up after a first
+        try that may have committed before the connection broke."""
+        own = not connection.in_atomic_block
         for tries in range(1, BOOKKEEPING_TRIES + 1):
             changes = DispatchResult()
             try:
-                with transaction.atomic():
-                    if own:
-                        _commit_without_waiting_for_disk()
-                    value = function(self, changes, *args, again=tries > 1, **kwargs)
+                if alone is not None and tries == 1:
+                    value = alone(changes)
+                else:
+                    with transaction.atomic():
+                        if own:
+                            _commit_without_waiting_for_disk()
+                        value = in_transaction(changes, again=tries > 1)
             except (OperationalError, InterfaceError):
                 # Inside a caller's transaction nothing can be tried again.
                 if not own or tries == BOOKKEEPING_TRIES:
@@ -573,6 +605,60 @@ def _send_record(
     if following:
         return _attempt_start(books, changes, following[0], again=again)
     return None
+
+
+def _sent_record_in_one_statement(
+    books: _SendBooks,
+    changes: DispatchResult,
+    inv: SurveyInvitation,
+    attempt: SendAttempt,
+    token: str,
+    *,
+    following: list[SurveyInvitation],
+) -> SendAttempt | None:
+    """What ``_send_record`` writes for a message that went out, in one statement: one round
+    trip to PostgreSQL per message (the ORM's way takes seven), which keeps dispatch close to
+    the mail server's own pace. Its own transaction, committed without waiting for the disk
+    (see _commit_without_waiting_for_disk: set_config(…, true) is SET LOCAL)."""
+    now = timezone.now()
+    inv.sent_at = now
+    invitations, attempts = SurveyInvitation._meta.db_table, SendAttempt._meta.db_table
+    rollups = nps_rollup_invitation_sent_statements(invitation=inv, where="(SELECT counted FROM outcome)")
+    sql = f"""
+        WITH settings AS (
+            SELECT set_config('synchronous_commit', 'off', true),
+                EXISTS (SELECT FROM {StatsRollupState._meta.db_table} WHERE live) AS rollups_live
+        ), sent AS (
+            UPDATE {invitations} SET status = %s, sent_at = %s, lease_until = NULL, lease_owner = '',
+                last_error = '', token_hash = %s
+            WHERE id = %s AND lease_owner = %s RETURNING id
+        ), outcome AS (
+            -- Only a row this batch still holds is counted (as in _send_record).
+            SELECT EXISTS (SELECT FROM sent) AND (SELECT rollups_live FROM settings) AS counted
+        ), finished AS (
+            UPDATE {attempts} SET outcome = %s, finished_at = %s WHERE id = %s
+        ), started AS (
+            INSERT INTO {attempts} (invitation_id, started_at, outcome, error, worker, possible_duplicate)
+            SELECT %s, %s, %s, '', %s, %s WHERE %s RETURNING id
+        ), fine AS ({rollups[0][0]}), coarse AS ({rollups[1][0]})
+        SELECT (SELECT id FROM started), (SELECT counted FROM outcome)
+    """  # noqa: S608
+    following_one = following[0] if following else None
+    params = [
+        *(InvitationStatus.SENT, now, token_hash(token), inv.pk, books.owner),
+        *(SendAttempt.Outcome.SENT, now, attempt.pk),
+        following_one.pk if following_one else None,
+        *(now, SendAttempt.Outcome.PENDING, books.worker),
+        following_one is not None and following_one.pk in books.unfinished,
+        following_one is not None,
+        *rollups[0][1],
+        *rollups[1][1],
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        started, _counted = cursor.fetchone()
+    changes.sent += 1
+    return SendAttempt(pk=started, invitation=following_one, worker=books.worker) if started else None
 
 
 def _is_permanent(exc: Exception) -> bool:
@@ -705,6 +791,7 @@ from surveys.statistics_services import (  # noqa: E402, F401
     binding_target_explain,
     nps_rollup_add,
     nps_rollup_invitation_sent,
+    nps_rollup_invitation_sent_statements,
     nps_rollup_invitations_sent,
     stats_rollups_rebuild,
 )
