@@ -460,13 +460,13 @@ def _dispatch_batch(ids: list[int], *, owner: str, connection_factory) -> Dispat
                 opened = False
                 with contextlib.suppress(smtplib.SMTPException, OSError):
                     mail.close()
-            rest = invitations[number + 1 :]
-            if rest and time.monotonic() > lease_deadline:
+            following = invitations[number + 1 : number + 2]
+            if following and time.monotonic() > lease_deadline:
                 # Give the rest back before the lease runs out, or another claimant would send
                 # them while this one still does.
-                books.record(inv, attempt, error, token, release=rest)
+                books.record(inv, attempt, error, token, release=invitations[number + 1 :])
                 break
-            attempt = books.record(inv, attempt, error, token, following=rest[:1])
+            attempt = books.record(inv, attempt, error, token, following=following)
     finally:
         if opened:
             with contextlib.suppress(smtplib.SMTPException, OSError):
