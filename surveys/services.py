@@ -639,7 +639,7 @@ def _sent_record_in_one_statement(
             UPDATE {attempts} SET outcome = %s, finished_at = %s WHERE id = %s
         ), started AS (
             INSERT INTO {attempts} (invitation_id, started_at, outcome, error, worker, possible_duplicate)
-            SELECT %s, %s, %s, '', %s, %s WHERE %s RETURNING id
+            SELECT %s::bigint, %s, %s, '', %s, %s WHERE %s RETURNING id
         ), fine AS ({rollups[0][0]}), coarse AS ({rollups[1][0]})
         SELECT (SELECT id FROM started), (SELECT counted FROM outcome)
     """  # noqa: S608
