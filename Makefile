@@ -18,6 +18,8 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# Without DEBUG the settings need a SECRET_KEY; the demo runs with DEBUG on.
+demo: export DEBUG ?= 1
 demo: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --fresh-visits
@@ -29,6 +31,8 @@ test: $(STAMP) browser
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# The benchmarks run with DEBUG off (as production does), on scratch databases: any key will do.
+bench: export SECRET_KEY ?= bench-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 

@@ -22,6 +22,9 @@ class Role(models.TextChoices):
 #: Roles of the corporate customer's own people: read-only, their own company, aggregates only.
 CUSTOMER_ROLES = frozenset({Role.DECISION_MAKER, Role.SUPERVISOR})
 
+#: Roles of the provider's own staff: they take part in steering groups and own action items.
+PROVIDER_ROLES = frozenset({Role.ADMIN, Role.ACCOUNT_MANAGER, Role.QUALITY})
+
 
 def is_admin(user) -> bool:
     return bool(user.is_authenticated and (user.role == Role.ADMIN or user.is_superuser))
@@ -29,6 +32,10 @@ def is_admin(user) -> bool:
 
 def is_customer_user(user) -> bool:
     return bool(user.is_authenticated) and user.role in CUSTOMER_ROLES and not user.is_superuser
+
+
+def is_provider_person(user) -> bool:
+    return bool(user.is_active) and (user.role in PROVIDER_ROLES or user.is_superuser)
 
 
 def customer_scope(user, *, prefix: str = "") -> Q | None:

@@ -83,3 +83,117 @@ class GoalForm(forms.Form):
     baseline = forms.DecimalField(label=_("Baseline"), max_digits=12, decimal_places=2, required=False)
     target = forms.DecimalField(label=_("Target"), max_digits=12, decimal_places=2, required=False)
     due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
+
+
+def _person_label(user) -> str:
+    return user.get_full_name() or user.email
+
+
+class PersonChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return _person_label(obj) if hasattr(obj, "get_full_name") else obj.name
+
+
+class AgreementChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.title
+
+
+class MeetingForm(forms.Form):
+    """A steering-group meeting: participants of both sides, agenda, minutes and decisions."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    agreement = AgreementChoiceField(
+        label=_("Agreement followed up"), queryset=None, required=False, empty_label=_("None")
+    )
+    provider_attendees = PersonChoiceField(
+        label=_("Participants of the provider"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    provider_participants = forms.CharField(
+        label=_("Other participants of the provider"),
+        help_text=_("Names and titles of those without a login, e.g. the occupational physician."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    customer_attendees = PersonChoiceField(
+        label=_("Participants of the customer"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    customer_participants = forms.CharField(
+        label=_("Other participants of the customer"),
+        help_text=_("Names and titles of those not among the contacts."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    decisions = forms.CharField(
+        label=_("Decisions"),
+        help_text=_("One decision a line."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+    def __init__(self, *args, customer, provider_people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].queryset = customer.agreements.order_by("-period_start")
+        self.fields["provider_attendees"].queryset = provider_people
+        self.fields["customer_attendees"].queryset = customer.contacts.filter(active=True).order_by("name")
+
+
+class ActionItemForm(forms.Form):
+    """An action item and its owner: someone of the provider, a contact of the customer, or a name."""
+
+    description = forms.CharField(label=_("Action item"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    owner_name = forms.CharField(label=_("Owner's name, if not in the list"), max_length=200, required=False)
+    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
+
+    def __init__(self, *args, customer, provider_people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.provider_people = {str(user.pk): user for user in provider_people}
+        self.contacts = {str(c.pk): c for c in customer.contacts.filter(active=True).order_by("name")}
+        self.fields["owner"].choices = [
+            ("", _("Someone else (give the name below)")),
+            (_("Provider"), [(f"user:{pk}", _person_label(user)) for pk, user in self.provider_people.items()]),
+            (
+                _("Customer"),
+                [(f"contact:{pk}", f"{c.name} ({c.get_role_display()})") for pk, c in self.contacts.items()],
+            ),
+        ]
+
+    @classmethod
+    def initial_for(cls, item) -> dict:
+        if item.owner_user_id:
+            owner = f"user:{item.owner_user_id}"
+        elif item.owner_contact_id:
+            owner = f"contact:{item.owner_contact_id}"
+        else:
+            owner = ""
+        return {
+            "description": item.description,
+            "owner": owner,
+            "owner_name": "" if owner else item.owner,
+            "due_date": item.due_date,
+        }
+
+    def clean(self):
+        data = super().clean()
+        # Said here too so that every missing thing is listed at once, not one round-trip each.
+        if not data.get("owner") and not (data.get("owner_name") or "").strip() and "owner" not in self.errors:
+            self.add_error("owner", _("Name the owner of the action item."))
+        return data
+
+    def service_arguments(self) -> dict:
+        """The cleaned data as the action-item services take it."""
+        data = self.cleaned_data
+        kind, _sep, pk = data["owner"].partition(":")
+        return {
+            "description": data["description"],
+            "owner": data["owner_name"],
+            "owner_user": self.provider_people.get(pk) if kind == "user" else None,
+            "owner_contact": self.contacts.get(pk) if kind == "contact" else None,
+            "due_date": data["due_date"],
+        }
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        add_service_errors(self, error)

@@ -275,6 +275,18 @@ class Goal(TimeStamped):
     def indicator_label(self) -> str:
         return self.custom_indicator if self.indicator == Indicator.CUSTOM else self.get_indicator_display()
 
+    @property
+    def lower_is_better(self) -> bool:
+        """A goal of a lower-is-better indicator, or one set below its baseline."""
+        if self.baseline is not None and self.target != self.baseline:
+            return self.target < self.baseline
+        return self.indicator in LOWER_IS_BETTER
+
+    def target_reached(self, current: Decimal | None) -> bool:
+        if current is None:
+            return False
+        return current <= self.target if self.lower_is_better else current >= self.target
+
     def progress(self, current: Decimal | None) -> float | None:
         """Share of the way from baseline to target reached by ``current``, in per cent."""
         if current is None or self.baseline is None or self.target == self.baseline:
@@ -328,37 +340,120 @@ class Measurement(TimeStamped):
 
 
 class SteeringGroupMeeting(TimeStamped):
+    """A steering-group meeting of the provider and the customer: who came from each side, the
+    agenda, the minutes, the decisions (one a line) and the action items agreed."""
+
     customer = models.ForeignKey(CorporateCustomer, on_delete=models.CASCADE, related_name="meetings")
     agreement = models.ForeignKey(
         ResponsibilityAgreement, on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings"
     )
     date = models.DateField(_("date"))
-    provider_participants = models.TextField(_("participants (provider)"), blank=True)
-    customer_participants = models.TextField(_("participants (customer)"), blank=True)
+    # Participants who have a login (provider) or a contact row (customer) are linked, so they can
+    # own action items; the text fields name anyone else who came.
+    provider_attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("participants (provider)"),
+        blank=True,
+        related_name="meetings_attended",
+    )
+    customer_attendees = models.ManyToManyField(
+        Contact, verbose_name=_("participants (customer)"), blank=True, related_name="meetings_attended"
+    )
+    provider_participants = models.TextField(_("other participants (provider)"), blank=True)
+    customer_participants = models.TextField(_("other participants (customer)"), blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
+    # Text, one decision a line: decisions are read with the minutes and never change on their own.
     decisions = models.TextField(_("decisions"), blank=True)
 
     class Meta:
         ordering = ["customer", "-date"]
         verbose_name = _("steering-group meeting")
         verbose_name_plural = _("steering-group meetings")
+        indexes = [models.Index(fields=["customer", "date"])]
 
     def __str__(self) -> str:
         return f"{self.customer.name} {self.date}"
+
+    @property
+    def decision_list(self) -> list[str]:
+        return [line.strip() for line in self.decisions.splitlines() if line.strip()]
+
+
+def action_item_overdue(*, today, prefix: str = "") -> Q:
+    """The one rule for "overdue": not done and due before ``today`` (a Helsinki date); ``prefix``
+    points at the action item from another model (``"meetings__action_items__"``)."""
+    return Q(**{f"{prefix}done": False, f"{prefix}due_date__lt": today})
+
+
+class ActionItemQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(done=False)
+
+    def overdue(self, *, today):
+        return self.filter(action_item_overdue(today=today))
+
+    def with_overdue(self, *, today):
+        """Each item with ``is_overdue``, so pages show the flag without computing it again."""
+        return self.annotate(
+            is_overdue=models.ExpressionWrapper(action_item_overdue(today=today), output_field=models.BooleanField())
+        )
 
 
 class ActionItem(TimeStamped):
     meeting = models.ForeignKey(SteeringGroupMeeting, on_delete=models.CASCADE, related_name="action_items")
     description = models.TextField(_("description"))
+    # The owner's name as shown; kept when the linked person later leaves either side.
     owner = models.CharField(_("owner"), max_length=200)
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner (provider)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
+    owner_contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("owner (customer)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
     due_date = models.DateField(_("due date"), null=True, blank=True)
     done = models.BooleanField(_("done"), default=False)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ActionItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "due_date", "pk"]
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
+        indexes = [models.Index(fields=["done", "due_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner_user__isnull=True) | Q(owner_contact__isnull=True), name="action_item_one_owner"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.description[:60]
+
+    @property
+    def owner_side(self) -> str:
+        """Which side owns the item: "provider", "customer", or "" when only a name is known."""
+        if self.owner_user_id:
+            return "provider"
+        if self.owner_contact_id:
+            return "customer"
+        return ""

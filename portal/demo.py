@@ -203,19 +203,26 @@ def _seed_goals(agreement, rng: random.Random) -> None:
 def _seed_meetings(customer, agreement, today: dt.date) -> None:
     if SteeringGroupMeeting.objects.filter(customer=customer).exists():
         return
+    contacts = {contact.role: contact for contact in customer.contacts.all()}
+    hr = contacts.get(Contact.ContactRole.HR)
+    agenda = "1. Indicators since the last meeting\n2. Goals of the agreement\n3. Action items\n4. Next meeting"
     for months_ago, done in [(6, True), (2, False)]:
         date = today - dt.timedelta(days=30 * months_ago)
         cooperation_services.meeting_create(
             customer=customer,
             agreement=agreement,
             date=date,
-            provider_participants="Account manager, occupational physician, occupational health nurse",
-            customer_participants="CEO, HR manager, shop steward",
+            agenda=agenda,
+            provider_attendees=[customer.account_manager] if customer.account_manager else [],
+            provider_participants="Occupational physician\nOccupational health nurse",
+            customer_attendees=list(contacts.values()),
+            customer_participants="Shop steward",
             minutes="Went through the health percentage, sick-leave trend and the NPS of employees.",
-            decisions="Supervisors take the early-support training; follow sick leave monthly.",
+            decisions="Supervisors take the early-support training.\nFollow sick leave monthly.",
             action_items=[
                 {
                     "description": "Early-support training for all supervisors",
+                    "owner_contact": hr,
                     "owner": "HR manager",
                     "due_date": date + dt.timedelta(days=60),
                     "done": done,
@@ -228,3 +235,7 @@ def _seed_meetings(customer, agreement, today: dt.date) -> None:
                 },
             ],
         )
+    # The next meeting, planned: its agenda is ready and its pack shows what to bring.
+    cooperation_services.meeting_create(
+        customer=customer, agreement=agreement, date=today + dt.timedelta(days=30), agenda=agenda
+    )

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from portal.env import env_bool, env_float, env_hours, env_int, env_list, env_str
@@ -13,8 +15,17 @@ VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
-# The fallback key only serves the demo and tests; `check --deploy` flags it in production.
-SECRET_KEY = env_str("SECRET_KEY", "django-insecure-demo-key-change-me-in-production-0123456789")
+# --- Secret key: required unless DEBUG is on -------------------------------------------------
+# It signs sessions and the unsubscribe links: a known key lets anyone forge them, so a server
+# without DEBUG refuses to start on the demo key. (The tests set their own in pyproject.toml.)
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off: a long random value, e.g. from "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`. For the demo, set DEBUG=1."
+        )
+    SECRET_KEY = "django-insecure-demo-key-change-me-in-production-0123456789"  # noqa: S105 (DEBUG only)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://localhost:8000").rstrip("/")
@@ -53,6 +64,13 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+# --- Security headers (settings under "Security headers and sessions"), added by position so
+# the list above reads as Django's own: CSP and Permissions-Policy on every response, no-store
+# once the user is known.
+_at = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE[_at:_at] = ["csp.middleware.CSPMiddleware", "django_permissions_policy.PermissionsPolicyMiddleware"]
+_at = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+MIDDLEWARE[_at:_at] = ["portal.middleware.NoStoreMiddleware"]
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -136,6 +154,31 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Privacy operations: erasure and retention (surveys/privacy.py, README "Privacy operations")
+# Answers' comments, the links from answers to people and invitation addresses older than this
+# are anonymised by a daily task (0 = kept); statistics stay the same.
+SURVEY_RETENTION_MONTHS = env_int("SURVEY_RETENTION_MONTHS", 24)
+# django-axes sign-in records (attempts, logins, failures) are deleted after this (0 = kept).
+SIGNIN_RECORD_RETENTION_DAYS = env_int("SIGNIN_RECORD_RETENTION_DAYS", 90)
+# Stored send errors (texts from the mail server) are blanked after this (0 = kept).
+SEND_ERROR_RETENTION_DAYS = env_int("SEND_ERROR_RETENTION_DAYS", 90)
+# The key of the keyed hashes an opt-out is kept as once its address is erased. Empty: SECRET_KEY.
+# Changing it (or SECRET_KEY while this is empty) makes those hashes unrecognisable unless the
+# old key is listed in PRIVACY_HASH_KEY_FALLBACKS.
+PRIVACY_HASH_KEY = env_str("PRIVACY_HASH_KEY")
+PRIVACY_HASH_KEY_FALLBACKS = env_list("PRIVACY_HASH_KEY_FALLBACKS")
+CELERY_BEAT_SCHEDULE |= {
+    "retain-survey-data": {
+        "task": "surveys.tasks.retain_survey_data",
+        "schedule": crontab(minute=30, hour=4),
+    },
+    "expire-signin-records": {
+        "task": "portal.tasks.expire_signin_records",
+        "schedule": crontab(minute=45, hour=4),
+    },
+}
+# --- end of privacy operations
+
 # --- Email -----------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -174,6 +217,11 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Failures count per account however the email is written, and per real client address behind
+# TRUSTED_PROXY_COUNT proxies (as the throttles count), not per proxy: one attacker behind the
+# load balancer must not lock everyone out.
+AXES_USERNAME_CALLABLE = "portal.accounts.lockout.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "portal.accounts.lockout.lockout_client_address"
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -184,6 +232,34 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Security headers and sessions -----------------------------------------------------------
+# Every page's scripts, styles and images come from our own static files (no inline script,
+# style or style attribute anywhere: tests/e2e/test_content_security_policy.py fails on any
+# violation), so nothing injected into a page can run.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+    },
+}
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "serial", "display-capture")
+}
+# Signed out after SESSION_IDLE_MINUTES without a request: the cookie's age is the idle time,
+# renewed by every request.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "fi"
@@ -215,6 +291,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # The browsable API's HTML forms would list every customer in their drop-downs.
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "portal.api_renderers.BrowsableAPIWithoutForms",
+    ],
     "PAGE_SIZE": 100,
     "DEFAULT_THROTTLE_RATES": {"survey_answer": env_str("SURVEY_ANSWER_RATE", "60/min")},
     # Throttles key on the client address: trust X-Forwarded-For only as far as our own proxies
@@ -228,19 +309,52 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     # One schema name per choice set used under several field names.
     "ENUM_NAME_OVERRIDES": {"ThemeEnum": "cooperation.models.Theme", "PhaseEnum": "cooperation.models.Phase"},
 }
 
+# --- Logging: no email address or usable survey link in any log line --------------------------
+# RedactPersonalData masks them on the loggers that log request paths (a 404, a CSRF failure or
+# a throttled request names the path with its token) and on every handler here.
+_REDACTED_LOGGERS = ("django.request", "django.security.csrf", "django.server")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact": {"()": "portal.log_filters.RedactPersonalData"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # runserver's request lines, as Django's default logging formats them.
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["redact"]},
+    },
+    "loggers": {
+        **{name: {"filters": ["redact"]} for name in _REDACTED_LOGGERS},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False, "filters": ["redact"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so a Celery worker started by a test sees the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+
+# --- Audit log (portal/audit) ----------------------------------------------------------------
+# Kept apart from the blocks above: the audit app, its middleware (after authentication, so it
+# knows the user), how long events are kept, and the daily task that expires older ones.
+INSTALLED_APPS.append("portal.audit")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "portal.audit.middleware.AuditMiddleware",
+)
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)
+CELERY_BEAT_SCHEDULE["expire-audit-events"] = {
+    "task": "portal.audit.tasks.expire_audit_events",
+    "schedule": crontab(minute=15, hour=4),
+}

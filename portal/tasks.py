@@ -16,3 +16,11 @@ def send_test_email(address: str) -> None:
 # The monthly goal snapshot is defined beside its service; importing it here registers it with
 # the worker, which autodiscovers only tasks modules.
 from portal.indicators import snapshot_goal_indicators  # noqa: E402, F401
+
+
+@shared_task
+def expire_signin_records() -> dict:
+    """Beat runs this daily: sign-in records older than SIGNIN_RECORD_RETENTION_DAYS go."""
+    from portal.accounts.services import signin_records_expire
+
+    return signin_records_expire()

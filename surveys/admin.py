@@ -1,6 +1,59 @@
 from django.contrib import admin
+from django.contrib.admin import helpers
+from django.db import transaction
+from django.db.models import Q
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from cooperation.admin import EmployeeAdmin as RosterEmployeeAdmin
+from cooperation.models import Employee
 from surveys import models
+from surveys.privacy import ErasureResult, address_hash, employee_erase
+
+# --- Erasure on the roster's employee admin ---
+# Erasure reaches into survey data, and cooperation may not import surveys: the surveys app
+# registers the employee admin again with the action added.
+admin.site.unregister(Employee)
+
+
+@admin.register(Employee)
+class EmployeeAdmin(RosterEmployeeAdmin):
+    actions = [*(RosterEmployeeAdmin.actions or []), "erase_personal_data"]
+
+    @admin.action(description=_("Erase the personal data of the selected employees"), permissions=["delete"])
+    def erase_personal_data(self, request, queryset):
+        """A confirmation page first (as Django's own delete); the erasure on its POST."""
+        if request.POST.get("confirmed") == "yes":
+            total = ErasureResult()
+            with transaction.atomic():
+                for employee in queryset.order_by("pk"):
+                    total.add(employee_erase(employee=employee, actor=request.user))
+            self.message_user(
+                request,
+                ngettext(
+                    "Erased the personal data of %(count)d employee: %(invitations)d invitations and "
+                    "%(comments)d comments anonymised; the statistics are unchanged.",
+                    "Erased the personal data of %(count)d employees: %(invitations)d invitations and "
+                    "%(comments)d comments anonymised; the statistics are unchanged.",
+                    total.employees,
+                )
+                % {
+                    "count": total.employees,
+                    "invitations": total.invitations_anonymised,
+                    "comments": total.comments_removed,
+                },
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Erase personal data?"),
+            "opts": self.model._meta,
+            "employees": queryset.select_related("customer").order_by("pk"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "action": "erase_personal_data",
+        }
+        return TemplateResponse(request, "admin/surveys/erase_confirmation.html", context)
 
 
 @admin.register(models.Unit)
@@ -67,15 +120,34 @@ class NpsRoundAdmin(admin.ModelAdmin):
 
 @admin.register(models.SurveyOptOut)
 class SurveyOptOutAdmin(admin.ModelAdmin):
-    list_display = ["email", "created_at"]
+    list_display = ["__str__", "created_at"]
     search_fields = ["email"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # An address kept only as a hash is still found by the whole address.
+        if "@" in search_term:
+            found = Q(email__iexact=search_term.strip()) | Q(email_hash=address_hash(search_term))
+            return queryset.filter(found), False
+        return super().get_search_results(request, queryset, search_term)
 
 
 @admin.register(models.Response)
 class ResponseAdmin(admin.ModelAdmin):
+    """Answers are the employees' own words: read here (by whom may read them today), never
+    added, changed or deleted; every reading of one is in the audit log."""
+
     list_display = ["pk", "respondent_group", "score", "coping", "customer", "unit", "answered_at"]
     list_filter = ["respondent_group", "unit_type", "channel"]
     raw_id_fields = ["invitation", "customer", "unit", "practitioner", "service"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 # --- Statistics ---

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import Contact, CorporateCustomer, Employee, Language, Segment
@@ -256,9 +257,14 @@ class SendAttempt(models.Model):
 
 
 class SurveyOptOut(models.Model):
-    """An email address that asked for no more surveys."""
+    """An email address that asked for no more surveys. Once the person is erased, or the
+    opt-out is older than SURVEY_RETENTION_MONTHS, only keyed hashes remain (surveys/privacy.py):
+    enough to recognise the address, or the person's id at their employer, when they come again."""
 
-    email = models.EmailField(unique=True)
+    email = models.EmailField(unique=True, null=True, blank=True)
+    email_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    # Set when the person was erased: their (customer, external id), so a new address is no way back in.
+    person_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -266,7 +272,15 @@ class SurveyOptOut(models.Model):
         verbose_name_plural = _("survey opt-outs")
 
     def __str__(self) -> str:
-        return self.email
+        return self.email or gettext("(address kept only as a hash)")
+
+    def save(self, *args, **kwargs):
+        if self.email and not self.email_hash:
+            from surveys.privacy import address_hash  # privacy reads these models
+
+            self.email = self.email.strip().lower()
+            self.email_hash = address_hash(self.email)
+        super().save(*args, **kwargs)
 
 
 class CopingAnswer(models.TextChoices):

@@ -58,7 +58,7 @@ def nps_round_invitation_counts(nps_round: NpsRound, *, user) -> dict[str, int]:
     customers the user may read: a round an admin started may span several portfolios."""
     counts = dict.fromkeys(InvitationStatus.values, 0)
     rows = (
-        nps_round.invitations.filter(customer_scope(user, prefix="customer__") or Q(pk__in=[]))
+        nps_round.invitations.filter(_scope_or_nothing(user, prefix="customer__"))
         .values("status")
         .annotate(n=Count("pk"))
     )
@@ -68,7 +68,13 @@ def nps_round_invitation_counts(nps_round: NpsRound, *, user) -> dict[str, int]:
 
 def nps_round_customers(nps_round: NpsRound, *, user) -> QuerySet[CorporateCustomer]:
     """The round's customers that the user may read."""
-    return nps_round.customers.filter(customer_scope(user) or Q(pk__in=[])).order_by("name")
+    return nps_round.customers.filter(_scope_or_nothing(user)).order_by("name")
+
+
+def _scope_or_nothing(user, *, prefix: str = "") -> Q:
+    # An admin's scope is the empty Q(), which is falsy: test for None, not truth.
+    scope = customer_scope(user, prefix=prefix)
+    return Q(pk__in=[]) if scope is None else scope
 
 
 # --- Statistics ---

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import Contact, CorporateCustomer, Employee
-from surveys import emails
+from surveys import emails, privacy
 from surveys.models import (
     InvitationStatus,
     NpsRound,
@@ -40,6 +40,7 @@ from surveys.models import (
     Unit,
     Visit,
 )
+from surveys.redact import mask_addresses
 
 logger = logging.getLogger(__name__)
 
@@ -250,9 +251,10 @@ def _invitations_for_visits(visits: list[Visit], *, now) -> list[SurveyInvitatio
     delay = dt.timedelta(seconds=settings.SURVEY_DELAY_SECONDS)
     ttl = dt.timedelta(days=settings.SURVEY_LINK_TTL_DAYS)
     emails_ = {v.employee.email.lower() for v in visits if v.employee.email}
-    opted_out = (
-        set(SurveyOptOut.objects.filter(email__in=emails_).values_list("email", flat=True)) if emails_ else set()
-    )
+    # Opt-outs kept in plain or, for erased people, only as keyed hashes (surveys/privacy.py):
+    # an erased person who opted out stays out, by their address or by their id at the employer.
+    opted_out = privacy.opted_out_addresses(emails_)
+    opted_out_people = privacy.opted_out_people({(v.customer.business_id, v.employee.external_id) for v in visits})
     throttle_days = settings.SURVEY_THROTTLE_DAYS
     last_surveyed: dict[str, dt.datetime] = {}
     if throttle_days and emails_:
@@ -283,7 +285,7 @@ def _invitations_for_visits(visits: list[Visit], *, now) -> list[SurveyInvitatio
             reason = SkipReason.NO_FEEDBACK_SERVICE
         elif not email:
             reason = SkipReason.NO_EMAIL
-        elif email in opted_out:
+        elif email in opted_out or (visit.customer.business_id, employee.external_id) in opted_out_people:
             reason = SkipReason.OPTED_OUT
         elif visit.ended_at + ttl <= now:
             reason = SkipReason.TOO_OLD
@@ -669,7 +671,8 @@ def _is_permanent(exc: Exception) -> bool:
 
 
 def _record_error(inv: SurveyInvitation, attempt: SendAttempt, exc: Exception, *, owner: str, result, now) -> None:
-    reason = f"{type(exc).__name__}: {exc}"[:2000]
+    # A mail server's refusal quotes the recipient: kept and logged without the address.
+    reason = mask_addresses(f"{type(exc).__name__}: {exc}")[:2000]
     logger.warning("Survey invitation %s: send failed (attempt %s): %s", inv.pk, inv.attempts, reason)
     final = inv.attempts >= MAX_SEND_ATTEMPTS or _is_permanent(exc)
     changes = {"lease_until": None, "lease_owner": "", "last_error": reason}
@@ -727,7 +730,12 @@ def opt_out_record(*, email: str) -> SurveyOptOut | None:
     if not email:
         return None
     with transaction.atomic():
-        opt_out, _created = SurveyOptOut.objects.get_or_create(email=email)
+        # Known already, in plain or (its person erased) only as a hash: nothing new to store.
+        opt_out = SurveyOptOut.objects.filter(email=email).first()
+        if opt_out is None and privacy.opted_out_addresses({email}):
+            opt_out = SurveyOptOut.objects.filter(email_hash=privacy.address_hash(email)).first()
+        if opt_out is None:
+            opt_out, _created = SurveyOptOut.objects.get_or_create(email=email)
         SurveyInvitation.objects.filter(email=email, status=InvitationStatus.SCHEDULED).update(
             status=InvitationStatus.SKIPPED, skip_reason=SkipReason.OPTED_OUT
         )
@@ -753,7 +761,7 @@ def nps_round_start(*, started_by, respondent_group: str, customers: list[Corpor
             Contact.objects.filter(customer__in=customers, role=role, active=True).select_related("customer")
         )
         addresses = {c.email.lower() for c in contacts if c.email}
-        opted_out = set(SurveyOptOut.objects.filter(email__in=addresses).values_list("email", flat=True))
+        opted_out = privacy.opted_out_addresses(addresses)
         invitations, seen = [], set()
         scheduled_for = shift_out_of_quiet_hours(now)
         for contact in contacts:

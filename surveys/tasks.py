@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from surveys import services
+from surveys import privacy, services
 
 
 # A dispatch that waited longer than two intervals in the queue is pointless: beat has queued
@@ -13,3 +13,12 @@ def dispatch_due_surveys() -> dict:
     # one task running for hours.
     result = services.surveys_dispatch_due(max_seconds=10 * settings.SURVEY_DISPATCH_INTERVAL_SECONDS)
     return vars(result)
+
+
+@shared_task
+def retain_survey_data() -> dict:
+    """Beat runs this daily: anonymise survey data older than SURVEY_RETENTION_MONTHS and blank
+    send errors older than SEND_ERROR_RETENTION_DAYS (surveys/privacy.py)."""
+    result = vars(privacy.survey_data_retain())
+    attempts, invitations = privacy.send_errors_expire()
+    return result | {"send_attempt_errors_removed": attempts, "invitation_errors_removed": invitations}

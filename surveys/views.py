@@ -88,18 +88,27 @@ def answer(request, token: str):
         return _public(request, "surveys/answer.html", {**context, "form": form}, language=language)
 
 
-@csrf_exempt  # RFC 8058 one-click unsubscribe: mail clients POST without a form token.
+# The signed link is the permission, and RFC 8058's one-click POST comes from mail providers
+# without a form token: CSRF protection adds nothing here, and the link is checked either way.
+@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, signed: str):
+    """GET asks (a mail scanner following the link unsubscribes no one); POST opts out, from
+    the page's button or as the one-click POST (`List-Unsubscribe=One-Click`) that the
+    message's List-Unsubscribe-Post header announces."""
     if _throttled(request):
         return _public(request, "surveys/throttled.html", {}, language=_language(request, "fi"), status=429)
     invitation_id = invitation_id_from_unsubscribe(signed)
     invitation = SurveyInvitation.objects.filter(pk=invitation_id).only("email", "language").first()
     if invitation is None or not invitation.email:
         return _not_found(request)
+    language = _language(request, invitation.language)
+    context = {"provider": provider_name()}
+    if request.method == "GET":
+        return _public(request, "surveys/unsubscribe_confirm.html", context, language=language)
     services.opt_out_record(email=invitation.email)
-    return _public(request, "surveys/unsubscribed.html", {}, language=_language(request, invitation.language))
+    return _public(request, "surveys/unsubscribed.html", context, language=language)
 
 
 @login_required

@@ -337,6 +337,7 @@ class MeetingSerializer(StaysPutMixin, serializers.ModelSerializer):
             "customer",
             "agreement",
             "date",
+            "agenda",
             "provider_participants",
             "customer_participants",
             "minutes",

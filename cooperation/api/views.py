@@ -420,11 +420,11 @@ class MeetingViewSet(ServiceCreateMixin, ServiceUpdateMixin, CooperationViewSet)
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def service_create(self, data, serializer):
-        return services.meeting_create(**data)
+        return services.meeting_create(by=self.request.user, **data)
 
     def service_update(self, instance, data, serializer):
         data.pop("customer", None)
-        return services.meeting_update(meeting=instance, **data)
+        return services.meeting_update(meeting=instance, by=self.request.user, **data)
 
 
 class ActionItemViewSet(ServiceUpdateMixin, CooperationViewSet):
@@ -437,4 +437,4 @@ class ActionItemViewSet(ServiceUpdateMixin, CooperationViewSet):
 
     def service_update(self, instance, data, serializer):
         data.pop("id", None)
-        return services.action_item_update(action_item=instance, **data)
+        return services.action_item_update(action_item=instance, by=self.request.user, **data)

@@ -1,7 +1,11 @@
+import datetime as dt
 import secrets
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from cooperation.access import CUSTOMER_ROLES, Role
 from cooperation.models import CorporateCustomer
@@ -44,3 +48,18 @@ def user_upsert(
     user.full_clean(exclude=["password"])
     user.save()
     return user, created, generated
+
+
+def signin_records_expire(*, now=None) -> dict[str, int]:
+    """Delete django-axes' records of sign-ins, failures and lockout counters older than
+    SIGNIN_RECORD_RETENTION_DAYS (0: keep): they hold who tried to sign in from which address.
+    A lockout lasts AXES_COOLOFF_MINUTES, far less than any sensible retention, so no live
+    lockout is lifted by this."""
+    days = settings.SIGNIN_RECORD_RETENTION_DAYS
+    if days <= 0:
+        return {}
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    return {
+        model._meta.model_name: model.objects.filter(attempt_time__lt=cutoff).delete()[0]
+        for model in (AccessAttempt, AccessLog, AccessFailureLog)
+    }

@@ -86,3 +86,55 @@ class TestSignIn:
     def test_pages_need_sign_in(self, client):
         response = client.get(reverse("home"))
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def _sign_in(client, email: str, password: str, *, client_address: str):
+    """A sign-in through one trusted reverse proxy (10.0.0.1) that appends the client's address."""
+    return client.post(
+        reverse("login"),
+        {"username": email, "password": password},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR=client_address,
+    )
+
+
+@pytest.fixture
+def behind_one_proxy(settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+
+
+@pytest.mark.django_db
+class TestLockout:
+    def test_one_client_behind_the_proxy_failing_does_not_lock_out_another(self, client, settings, behind_one_proxy):
+        UserFactory(email="am@provider.example")
+        UserFactory(email="quality@provider.example")
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            _sign_in(client, "am@provider.example", "wrong", client_address="198.51.100.7")
+        locked = _sign_in(client, "quality@provider.example", PASSWORD, client_address="198.51.100.7")
+        assert locked.status_code == 429, "the failing client itself is locked out"
+        response = _sign_in(client, "quality@provider.example", PASSWORD, client_address="203.0.113.9")
+        assert response.status_code == 302 and response["Location"] == reverse("home")
+
+    def test_a_made_up_forwarded_address_does_not_make_a_new_client(self, client, settings, behind_one_proxy):
+        UserFactory(email="quality@provider.example")
+        for i in range(settings.AXES_FAILURE_LIMIT):
+            _sign_in(client, f"nobody{i}@provider.example", "wrong", client_address=f"192.0.2.{i}, 198.51.100.7")
+        response = _sign_in(client, "quality@provider.example", PASSWORD, client_address="192.0.2.99, 198.51.100.7")
+        assert response.status_code == 429
+
+    def test_failures_count_for_the_email_in_any_letter_case(self, client, settings):
+        UserFactory(email="rt-sup@customer.example")
+        spellings = ["rt-sup@customer.example", "RT-SUP@customer.example", "Rt-Sup@Customer.Example"]
+        # From a new address each time, so that only the account's count can lock it.
+        for i in range(settings.AXES_FAILURE_LIMIT):
+            login = {"username": spellings[i % 3], "password": "wrong"}
+            client.post(reverse("login"), login, REMOTE_ADDR=f"198.51.100.{i}")
+        login = {"username": "RT-SUP@CUSTOMER.EXAMPLE", "password": PASSWORD}
+        response = client.post(reverse("login"), login, REMOTE_ADDR="203.0.113.9")
+        assert response.status_code == 429
+        assert client.get(reverse("home")).status_code == 302, "not signed in"
+
+    def test_sign_in_takes_the_email_in_any_letter_case(self, client, behind_one_proxy):
+        UserFactory(email="rt-sup@customer.example")
+        response = _sign_in(client, "RT-Sup@Customer.Example", PASSWORD, client_address="203.0.113.9")
+        assert response.status_code == 302 and response["Location"] == reverse("home")

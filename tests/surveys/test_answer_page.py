@@ -4,11 +4,14 @@ import datetime as dt
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
-from surveys.models import Response, SurveyInvitation
+from surveys.emails import unsubscribe_url
+from surveys.models import Response, SurveyInvitation, SurveyOptOut
 from tests.cooperation.factories import ContactFactory
 from tests.surveys.factories import InvitationFactory, UnitFactory, visit_payload
 
@@ -139,7 +142,8 @@ def test_unsubscribing_stops_later_surveys(client, users, api_as, customer):
     unsubscribe = re.search(r"https?://[^/\s]+(/s/unsubscribe/\S+/)", message.body).group(1)
     assert message.extra_headers["List-Unsubscribe"] == f"<http://localhost:8000{unsubscribe}>"
 
-    assert client.get(unsubscribe).status_code == 200
+    assert client.get(unsubscribe).status_code == 200, "the confirmation page"
+    assert client.post(unsubscribe, {"unsubscribe": "yes"}).status_code == 200
     later = visit_payload(customer, unit, n=3, patient={"external_id": "p-1", "email": "patient1@example.com"})
     answer = epr.post("/api/v1/visits/", later, format="json")
     assert answer.json()["survey"] == {"status": "skipped", "scheduled_for": None, "skip_reason": "opted-out"}
@@ -212,3 +216,70 @@ def test_a_round_spanning_portfolios_shows_a_manager_only_the_own_customers(
     client.force_login(users["account-manager"])
     page = client.get("/surveys/rounds/").content.decode()
     assert customer.name in page and other_customer.name not in page
+
+
+def test_an_admin_sees_every_customer_and_count_of_the_rounds(client, users, api_as, customer, other_customer):
+    ContactFactory(customer=customer, role="supervisor", email="boss@customer.example")
+    ContactFactory(customer=other_customer, role="supervisor", email="boss@other.example")
+    started = api_as(users["admin"]).post(
+        "/api/v1/nps-rounds/",
+        {"respondent_group": "supervisor", "customers": [customer.business_id, other_customer.business_id]},
+        format="json",
+    )
+    assert started.status_code == 201, started.json()
+    seen = api_as(users["admin"]).get(f"/api/v1/nps-rounds/{started.json()['id']}/").json()
+    assert sorted(seen["customers"]) == sorted([customer.business_id, other_customer.business_id])
+    assert sum(seen["invitations"].values()) == 2
+    client.force_login(users["admin"])
+    page = client.get("/surveys/rounds/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"<td>{other_customer.name}, {customer.name}</td>" in page, "both customers, by name"
+
+
+def unsubscribe_path(invitation) -> str:
+    return unsubscribe_url(invitation.pk).removeprefix(settings.PORTAL_BASE_URL)
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_the_unsubscribe_link_asks_first_and_changes_nothing(client, language):
+    waiting = InvitationFactory(language=language, email="patient@example.com")
+    sent = InvitationFactory(language=language, email="patient@example.com", status="sent")
+    page = client.get(unsubscribe_path(sent))
+    assert page.status_code == 200 and page["Content-Language"] == language
+    text = page.content.decode()
+    assert f'<html lang="{language}">' in text and 'name="viewport"' in text
+    assert '<form method="post"' in text and '<button type="submit"' in text
+    assert "patient@example.com" not in text
+    assert not SurveyOptOut.objects.exists()
+    assert SurveyInvitation.objects.get(pk=waiting.pk).status == "scheduled"
+
+
+def test_the_confirmation_button_opts_out(client):
+    waiting = InvitationFactory(email="patient@example.com")
+    sent = InvitationFactory(email="patient@example.com", status="sent")
+    page = client.post(unsubscribe_path(sent) + "?lang=en", {"unsubscribe": "yes"})
+    assert page.status_code == 200 and "You will receive no more surveys" in page.content.decode()
+    assert SurveyOptOut.objects.filter(email="patient@example.com").exists()
+    assert SurveyInvitation.objects.get(pk=waiting.pk).skip_reason == "opted-out"
+
+
+def test_the_one_click_post_of_a_mail_provider_opts_out_without_a_csrf_token():
+    sent = InvitationFactory(email="patient@example.com", status="sent")
+    provider = Client(enforce_csrf_checks=True)
+    answer = provider.post(
+        unsubscribe_path(sent), "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert answer.status_code == 200
+    assert SurveyOptOut.objects.filter(email="patient@example.com").exists()
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_tampered_unsubscribe_link_gets_the_friendly_not_found_page_and_changes_nothing(client, method):
+    sent = InvitationFactory(email="patient@example.com", status="sent")
+    path = unsubscribe_path(sent)
+    tampered = path[:-3] + ("A" if path[-3] != "A" else "B") + path[-2:]
+    other = path.replace(f"/{sent.pk}-", f"/{sent.pk + 1}-")
+    for bad in (tampered, other):
+        page = getattr(client, method)(bad, {"unsubscribe": "yes"} if method == "post" else None)
+        assert page.status_code == 404
+        assert "cannot be found" in page.content.decode() or "löydy" in page.content.decode()
+    assert not SurveyOptOut.objects.exists()

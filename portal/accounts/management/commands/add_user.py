@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cooperation.access import Role
 from portal.accounts.services import user_upsert
+from portal.audit.context import audit_context
 
 
 class Command(BaseCommand):
@@ -16,9 +17,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, email, role, customer, password, **options):
         try:
-            user, created, generated = user_upsert(
-                email=email, role=role, customer_business_id=customer, password=password
-            )
+            # The audit log records the user's creation and any change of role or permissions,
+            # with no actor (operations' shell) but the command's name.
+            with audit_context(via="add_user"):
+                user, created, generated = user_upsert(
+                    email=email, role=role, customer_business_id=customer, password=password
+                )
         except ValidationError as exc:
             messages = "; ".join(f"{field}: {' '.join(errors)}" for field, errors in exc.message_dict.items())
             raise CommandError(messages) from exc
