@@ -7,14 +7,17 @@ import datetime as dt
 import hashlib
 import logging
 import os
+import re
 import secrets
 import smtplib
 import socket
 import time
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+import psycopg
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
@@ -383,13 +386,14 @@ def surveys_dispatch_due(*, max_seconds: float | None = None, connection_factory
     started = time.monotonic()
     result = DispatchResult(expired=invitations_expire())
     owner = uuid.uuid4().hex
-    while True:
-        ids = invitations_claim(owner=owner)
-        if not ids:
-            break
-        result.add(_dispatch_batch(ids, owner=owner, connection_factory=connection_factory))
-        if max_seconds is not None and time.monotonic() - started > max_seconds:
-            break
+    with _RecordsAside() as aside:
+        while True:
+            ids = invitations_claim(owner=owner)
+            if not ids:
+                break
+            result.add(_dispatch_batch(ids, owner=owner, connection_factory=connection_factory, aside=aside))
+            if max_seconds is not None and time.monotonic() - started > max_seconds:
+                break
     return result
 
 
@@ -397,7 +401,9 @@ def _worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _dispatch_batch(ids: list[int], *, owner: str, connection_factory) -> DispatchResult:
+def _dispatch_batch(
+    ids: list[int], *, owner: str, connection_factory, aside: _RecordsAside | None = None
+) -> DispatchResult:
     result = DispatchResult(batches=1)
     lease_deadline = time.monotonic() + CLAIM_LEASE_SECONDS - LEASE_SAFETY_SECONDS
     now = timezone.now()
@@ -440,9 +446,19 @@ def _dispatch_batch(ids: list[int], *, owner: str, connection_factory) -> Dispat
 
     renderer = emails.InvitationRenderer()
     mail = connection_factory()
+    smtp = isinstance(mail, SmtpBackend)
+    # On PostgreSQL the record of each message is written on a thread of its own while the next
+    # message goes out, up to its last line: its end of data (the moment the mail server takes
+    # it) waits for that record. So records cost no time of their own, and at any moment at most
+    # one message is out and unrecorded. Elsewhere (SQLite, a caller's transaction, other
+    # backends) each record is simply written before the next message.
+    overlap = smtp and aside is not None and connection.vendor == "postgresql" and not connection.in_atomic_block
+    write = aside.submit if overlap else _now
     opened = False
+    recorded: Future | None = None
     try:
-        attempt = books.start(invitations[0])
+        # Each future is the record of the message before, which starts the attempt of the next.
+        recorded = write(books.start, invitations[0])
         for number, inv in enumerate(invitations):
             # A fresh link per send. Its hash is stored with the send's record: a link of a
             # message whose send was never recorded stays dead, and its resend carries a new one.
@@ -452,28 +468,121 @@ def _dispatch_batch(ids: list[int], *, owner: str, connection_factory) -> Dispat
                 if not opened:
                     mail.open()
                     opened = True
-                if isinstance(mail, SmtpBackend):
+                if smtp:
                     # One SMTP connection per batch, and the message built directly.
-                    mail.connection.sendmail(renderer.envelope_from, [inv.email], renderer.raw(inv, token))
+                    _smtp_send_all_but_end(mail.connection, renderer.envelope_from, inv.email, renderer.raw(inv, token))
+                    recorded.result()
+                    _smtp_end_of_data(mail.connection)
                 else:
+                    recorded.result()
                     mail.send_messages([renderer.message(inv, token, connection=mail)])
             except (smtplib.SMTPException, OSError) as exc:
                 error = exc
                 opened = False
-                with contextlib.suppress(smtplib.SMTPException, OSError):
-                    mail.close()
+                _mail_close(mail)
+            attempt = recorded.result()
             following = invitations[number + 1 : number + 2]
             if following and time.monotonic() > lease_deadline:
                 # Give the rest back before the lease runs out, or another claimant would send
                 # them while this one still does.
+                recorded = None
                 books.record(inv, attempt, error, token, release=invitations[number + 1 :])
                 break
-            attempt = books.record(inv, attempt, error, token, following=following)
-    finally:
+            recorded = write(books.record, inv, attempt, error, token, following=following)
+        if recorded is not None:
+            recorded.result()
         if opened:
-            with contextlib.suppress(smtplib.SMTPException, OSError):
-                mail.close()
+            opened = False
+            _quietly(mail.close)
+    finally:
+        if recorded is not None and not recorded.done():
+            # Leaving on an error: the last record still counts, its message went out.
+            with contextlib.suppress(Exception):
+                recorded.result()
+        if opened:
+            _mail_close(mail)
     return result
+
+
+def _now(function, *args, **kwargs) -> Future:
+    """``function`` run at once, its outcome in a future (as ``_RecordsAside.submit`` gives)."""
+    future: Future = Future()
+    try:
+        future.set_result(function(*args, **kwargs))
+    except Exception as exc:  # handed to whoever asks for the result, as a thread's future would
+        future.set_exception(exc)
+    return future
+
+
+class _RecordsAside:
+    """One thread, with a database connection of its own, writing a dispatch pass's send records
+    in order; it starts on the first record."""
+
+    def __init__(self):
+        self.pool: ThreadPoolExecutor | None = None
+
+    def submit(self, function, *args, **kwargs) -> Future:
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="survey-records")
+        return self.pool.submit(function, *args, **kwargs)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            # Closed on the thread that holds it: each thread has a connection of its own (so
+            # looked up there, not bound here).
+            self.pool.submit(lambda: connection.close()).result()
+            self.pool.shutdown()
+
+
+def _quietly(close) -> None:
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        close()
+
+
+_LINE_STARTING_WITH_DOT = re.compile(rb"(?m)^\.")
+
+
+def _smtp_send_all_but_end(client: smtplib.SMTP, sender: str, recipient: str, raw: bytes) -> None:
+    """``smtplib.SMTP.sendmail(sender, [recipient], raw)`` up to, not including, the end of data
+    (the final "." line): the mail server takes nothing before it. Errors as sendmail's."""
+    client.ehlo_or_helo_if_needed()
+    options = [f"size={len(raw)}"] if client.does_esmtp and client.has_extn("size") else []
+    code, reply = client.mail(sender, options)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    code, reply = client.rcpt(recipient)
+    if code not in (250, 251):
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+    code, reply = client.docmd("data")
+    if code != 354:
+        raise smtplib.SMTPDataError(code, reply)
+    body = _LINE_STARTING_WITH_DOT.sub(b"..", raw)
+    if client.sock is not None:
+        # The end of data follows the body alone: without this, the kernel would hold it back
+        # until the mail server acknowledged the body (Nagle's algorithm; tens of ms).
+        client.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    client.send(body if body.endswith(b"\r\n") else body + b"\r\n")
+
+
+def _smtp_end_of_data(client: smtplib.SMTP) -> None:
+    client.send(b".\r\n")
+    code, reply = client.getreply()
+    if code != 250:
+        raise smtplib.SMTPDataError(code, reply)
+
+
+def _mail_close(mail) -> None:
+    if isinstance(mail, SmtpBackend):
+        # Without a QUIT, which would join a message cut short before its end of data (the
+        # mail server drops such a message).
+        if mail.connection is not None:
+            _quietly(mail.connection.close)
+            mail.connection = None
+    else:
+        _quietly(mail.close)
 
 
 #: Tries of one bookkeeping transaction whose database connection broke (PostgreSQL restarted,
@@ -656,8 +765,11 @@ def _sent_record_in_one_statement(
         *rollups[0][1],
         *rollups[1][1],
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    # A prepared statement with its values bound on the server: the statement is planned once
+    # per connection instead of at every message (Django's cursors bind on the client).
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
         started, _counted = cursor.fetchone()
     changes.sent += 1
     return SendAttempt(pk=started, invitation=following_one, worker=books.worker) if started else None
