@@ -9,7 +9,8 @@ messages over one connection to the same sink is the ceiling.
     BENCH_DISPATCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_dispatch  (default)
 
 The scratch database is dropped and created again on every run.
-Goals on a 2-core machine with PostgreSQL: ≥ 2,000 visits/s, dispatch ≥ half the smtplib rate."""
+Goals on a 2-core machine with PostgreSQL: ≥ 2,000 visits/s, dispatch ≥ 0.8 × the smtplib rate (each
+send is recorded before the next one goes out)."""
 
 import argparse
 import asyncio
@@ -255,9 +256,9 @@ def _run(visits: int, workers: int, clients: int) -> None:
         plain_rate = len(messages) / plain
         print(f"plain smtplib loop: {len(messages)} emails in {plain:.1f} s, {plain_rate:,.0f} emails/s")
         share = dispatch_rate / plain_rate
-        verdict = "met" if share >= 0.5 else "NOT met"
+        verdict = "met" if share >= 0.8 else "NOT met"
         print(
-            f"dispatch / smtplib = {share:.0%} (goal ≥ 50%: {verdict}); ingest goal ≥ 2,000 visits/s: "
+            f"dispatch / smtplib = {share:.0%} (goal ≥ 80%: {verdict}); ingest goal ≥ 2,000 visits/s: "
             f"{'met' if visits / ingest >= 2000 else 'NOT met'}"
         )
     finally:

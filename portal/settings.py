@@ -8,7 +8,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from portal.env import env_bool, env_hours, env_int, env_list, env_str
+from portal.env import env_bool, env_float, env_hours, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
@@ -139,6 +139,8 @@ SURVEY_LINK_TTL_DAYS = env_int("SURVEY_LINK_TTL_DAYS", 14)
 SURVEY_THROTTLE_DAYS = env_int("SURVEY_THROTTLE_DAYS", 0)
 # How long a dispatcher holds the invitations it claimed; a worker that dies frees them then.
 SURVEY_CLAIM_LEASE_SECONDS = env_int("SURVEY_CLAIM_LEASE_SECONDS", 600)
+# The first wait before a failed send is tried again; each further wait is four times longer.
+SURVEY_RETRY_BASE_SECONDS = env_float("SURVEY_RETRY_BASE_SECONDS", 60)
 MIN_GROUP_SIZE = env_int("MIN_GROUP_SIZE", 5)
 
 CELERY_BEAT_SCHEDULE = {

@@ -64,18 +64,29 @@ def _key(*, day, group, segment, unit_type, unit_id, service_id, channel) -> dic
 def _upsert(fine_key: dict, counters: dict[str, int]) -> None:
     """Add ``counters`` to the fine and the coarse row of ``fine_key`` (INSERT … ON CONFLICT,
     so two answers of the same day and dimensions never lose an increment)."""
+    with connection.cursor() as cursor:
+        for sql, params in _upsert_statements(fine_key, counters):
+            cursor.execute(sql, params)
+
+
+def _upsert_statements(fine_key: dict, counters: dict[str, int], *, where: str = "") -> list[tuple[str, list]]:
+    """The two INSERT … ON CONFLICT statements of ``_upsert``; with ``where`` (SQL), rows are
+    added only where it holds."""
     values = dict.fromkeys(COUNTERS, 0) | counters
+    statements = []
     for model, dims in ((StatsDailyByUnit, _FINE), (StatsDaily, _COARSE)):
         table = model._meta.db_table
         columns = [*dims, *COUNTERS]
         params = [fine_key[d] for d in dims] + [values[c] for c in COUNTERS]
         updates = ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in COUNTERS)
+        placeholders = ", ".join(["%s"] * len(columns))
+        source = f"SELECT {placeholders} WHERE {where}" if where else f"VALUES ({placeholders})"
         sql = (
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "  # noqa: S608
+            f"INSERT INTO {table} ({', '.join(columns)}) {source} "  # noqa: S608
             f"ON CONFLICT ({', '.join(dims)}) DO UPDATE SET {updates}"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+        statements.append((sql, params))
+    return statements
 
 
 def _upsert_customer_month(*, month: dt.date, group: str, customer_id: int, counters: dict[str, int]) -> None:
@@ -143,10 +154,18 @@ def _invitation_key(invitation: SurveyInvitation) -> dict:
 
 def nps_rollup_invitation_sent(*, invitation: SurveyInvitation) -> None:
     """Count a sent invitation; call it in the transaction that marks it sent (sent_at set)."""
-    with transaction.atomic():
+    # No savepoint: the dispatcher calls this once per message, inside its record of the send.
+    with transaction.atomic(savepoint=False):
         if not _live() or invitation.sent_at is None:
             return
         _upsert(_invitation_key(invitation), {"invitations_sent": 1})
+
+
+def nps_rollup_invitation_sent_statements(*, invitation: SurveyInvitation, where: str) -> list[tuple[str, list]]:
+    """What ``nps_rollup_invitation_sent`` writes, as INSERT statements (SQL, params) to run inside
+    the caller's own statement (the dispatcher records a send in one): they count the send only
+    where ``where`` (SQL) holds, which must include that the rollups are live."""
+    return _upsert_statements(_invitation_key(invitation), {"invitations_sent": 1}, where=where)
 
 
 def nps_rollup_invitations_sent(*, invitations: list[SurveyInvitation]) -> None:

@@ -3,6 +3,8 @@ from django.core.cache import cache
 
 from surveys.views import AnswerPageThrottle
 
+FAULT_SUMMARY = pytest.StashKey[list[str]]()
+
 
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
@@ -18,3 +20,18 @@ def fresh_answer_throttle():
     cache.delete(key)
     yield
     cache.delete(key)
+
+
+@pytest.fixture
+def fault_summary(request) -> list[str]:
+    """Lines a fault-injection test reports: shown in the terminal summary of every run, whatever
+    -r or -q say, so CI logs carry the counts."""
+    return request.config.stash.setdefault(FAULT_SUMMARY, [])
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    lines = config.stash.get(FAULT_SUMMARY, [])
+    if lines:
+        terminalreporter.section("fault injection")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -1,8 +1,12 @@
-"""A local SMTP server (aiosmtpd) that keeps what it receives, for tests and the benchmark."""
+"""A local SMTP server (aiosmtpd) that keeps what it receives, for tests and the benchmark; it can
+refuse recipients (4xx, 5xx) and stall past the client's timeout, as real mail servers do."""
 
 import asyncio
 import socket
 import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
@@ -14,9 +18,45 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Fault:
+    """What the sink does to one RCPT: answer ``reply`` (e.g. ``"550 5.1.1 No such user"``)
+    instead of accepting it, or first say nothing for ``stall`` seconds (the message is then
+    refused: the client has given up)."""
+
+    reply: str = ""
+    stall: float = 0.0
+
+    @property
+    def kind(self) -> str:
+        return "stall" if self.stall else self.reply[:1] + "xx refusal"
+
+
+#: ``fault(recipient, tries)``: the fault for this RCPT (``tries`` counts this one, from 1), or None.
+FaultPlan = Callable[[str, int], Fault | None]
+
+
 class _Handler:
     def __init__(self, sink):
         self.sink = sink
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        fault = None
+        if self.sink.faults is not None:
+            with self.sink.lock:
+                self.sink.tries[address] += 1
+                tries = self.sink.tries[address]
+            fault = self.sink.faults(address, tries)
+        if fault is None:
+            envelope.rcpt_tos.append(address)
+            envelope.rcpt_options.extend(rcpt_options)
+            return "250 OK"
+        with self.sink.lock:
+            self.sink.injected[fault.kind] += 1
+        if fault.stall:
+            await asyncio.sleep(fault.stall)
+            return "451 4.4.2 Timed out"
+        return fault.reply
 
     async def handle_DATA(self, server, session, envelope):
         if self.sink.delay:
@@ -30,11 +70,15 @@ class _Handler:
 
 
 class SmtpSink:
-    def __init__(self, *, delay: float = 0.0, keep: bool = True):
+    def __init__(self, *, delay: float = 0.0, keep: bool = True, faults: FaultPlan | None = None):
         self.delay = delay
         self.keep = keep
+        self.faults = faults
         self.count = 0
         self.messages: list[tuple[list[str], bytes]] = []
+        #: RCPTs per recipient, and faults injected by kind (with ``faults``).
+        self.tries: Counter[str] = Counter()
+        self.injected: Counter[str] = Counter()
         self.lock = threading.Lock()
         self.port = free_port()
         self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)

@@ -1,0 +1,99 @@
+"""Send records as a worker writes them: each in a transaction of its own (not the test's), so
+on PostgreSQL in the one statement per message the dispatcher uses there."""
+
+import pytest
+from django.core.mail.backends.locmem import EmailBackend
+from django.db import connection
+
+from surveys.models import SendAttempt, StatsRollupState, SurveyInvitation
+from surveys.services import stats_rollups_rebuild, surveys_dispatch_due
+from tests.surveys.factories import InvitationFactory, ServiceFactory, UnitFactory, VisitFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def admin_api(users, api_as):
+    return api_as(users["admin"])
+
+
+def nps_totals(client, **params) -> dict:
+    answer = client.get("/api/v1/nps/", params)
+    assert answer.status_code == 200, answer.content
+    return answer.json()["total"]
+
+
+def test_sends_recorded_one_by_one_keep_live_rollups_exact(admin_api, customer):
+    stats_rollups_rebuild()
+    care, er = UnitFactory(code="HKI-CARE-1", type="care"), UnitFactory(code="HKI-ER-1", type="emergency")
+    service = ServiceFactory(code="gp-visit")
+    for unit, count in ((care, 3), (er, 2)):
+        for _ in range(count):
+            InvitationFactory(visit=VisitFactory(customer=customer, unit=unit, service=service), service=service)
+
+    assert surveys_dispatch_due(connection_factory=EmailBackend).sent == 5
+
+    rolled_up = [nps_totals(admin_api, unit=u.code)["invitations_sent"] for u in (care, er)]
+    total = nps_totals(admin_api)
+    StatsRollupState.objects.update(live=False)
+    assert rolled_up == [nps_totals(admin_api, unit=u.code)["invitations_sent"] for u in (care, er)] == [3, 2]
+    assert total == nps_totals(admin_api)
+    assert set(SendAttempt.objects.values_list("outcome", flat=True)) == {"sent"}
+    assert SurveyInvitation.objects.filter(status="sent", token_hash__isnull=False).count() == 5
+
+
+def test_a_send_whose_lease_was_lost_is_neither_recorded_nor_counted(admin_api, customer):
+    stats_rollups_rebuild()
+    unit = UnitFactory(code="HKI-CARE-1")
+    invitations = [InvitationFactory(visit=VisitFactory(customer=customer, unit=unit)) for _ in range(3)]
+    stolen = invitations[1]
+
+    class LeaseLostMidSend(EmailBackend):
+        def send_messages(self, messages):
+            SurveyInvitation.objects.filter(pk=stolen.pk).update(lease_owner="another-claimant")
+            return super().send_messages(messages)
+
+    surveys_dispatch_due(connection_factory=LeaseLostMidSend)
+
+    rolled_up = nps_totals(admin_api)
+    StatsRollupState.objects.update(live=False)
+    assert nps_totals(admin_api)["invitations_sent"] == 2
+    assert rolled_up == nps_totals(admin_api)
+    assert SurveyInvitation.objects.get(pk=stolen.pk).status == "sending"  # its new claimant's now
+
+
+def test_a_send_whose_database_connection_was_lost_is_recorded_on_a_new_one(customer):
+    if connection.vendor != "postgresql":
+        pytest.skip("terminates a PostgreSQL backend (pg_terminate_backend); SQLite has no server connection")
+    import psycopg
+
+    unit = UnitFactory(code="HKI-CARE-1")
+    for _ in range(4):
+        InvitationFactory(visit=VisitFactory(customer=customer, unit=unit))
+    settings = connection.settings_dict
+    admin = psycopg.connect(
+        host=settings["HOST"] or "localhost",
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        password=settings["PASSWORD"] or None,
+        dbname=settings["NAME"],
+        autocommit=True,
+    )
+    sends, terminated = [], []
+
+    class ConnectionLostMidSend(EmailBackend):
+        def send_messages(self, messages):
+            # The database drops the dispatcher's connection while the second message goes out.
+            sends.append(messages)
+            if len(sends) == 2:
+                pid = connection.connection.info.backend_pid
+                terminated.append(admin.execute("SELECT pg_terminate_backend(%s)", [pid]).fetchone()[0])
+            return super().send_messages(messages)
+
+    with admin:
+        result = surveys_dispatch_due(connection_factory=ConnectionLostMidSend)
+
+    assert terminated == [True]
+    assert result.sent == len(sends) == 4
+    assert SurveyInvitation.objects.filter(status="sent").count() == 4
+    assert sorted(SendAttempt.objects.values_list("outcome", flat=True)) == ["sent"] * 4
