@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from cooperation import selectors as cooperation_selectors
 from cooperation.models import (
@@ -30,21 +29,6 @@ from surveys.selectors import (
     period_bounds,
     period_key,
 )
-
-
-def portfolio_overview(*, user) -> QuerySet[CorporateCustomer]:
-    """The user's customers with their latest agreement's phase, open and overdue action items."""
-    latest_agreement = ResponsibilityAgreement.objects.filter(customer=OuterRef("pk")).order_by("-period_start", "-pk")
-    return cooperation_selectors.customer_list(user=user).annotate(
-        agreement_phase=Subquery(latest_agreement.values("phase")[:1]),
-        agreement_id=Subquery(latest_agreement.values("pk")[:1]),
-        open_action_items=Count("meetings__action_items", filter=Q(meetings__action_items__done=False)),
-        overdue_action_items=Count(
-            "meetings__action_items",
-            filter=action_item_overdue(today=timezone.localdate(), prefix="meetings__action_items__"),
-        ),
-    )
-
 
 # --- The portfolio page ----------------------------------------------------------------------------
 # An account manager's customers (an administrator's: all of them), a page at a time. Everything a
