@@ -7,12 +7,12 @@ import random
 import time
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from cooperation.models import LARGE_COMPANY_HEADCOUNT, CorporateCustomer, Employee, SickLeave
-from portal.accounts.models import User
 from surveys.models import (
     DEFAULT_NPS_TARGETS,
     Practitioner,
@@ -24,6 +24,9 @@ from surveys.models import (
     Visit,
 )
 from surveys.selectors import HELSINKI
+
+# The portal's user model, named without importing the portal (portal -> surveys -> cooperation).
+User = get_user_model()
 
 FULL = {"customers": 14_000, "employees": 400_000, "visits": 2_000_000}
 NAME_PREFIX = "Scale"
