@@ -404,15 +404,9 @@ class BindingTarget(models.Model):
         return f"{self.year} {subject}: NPS ≥ {self.target}"
 
 
-class StatsRollup(models.Model):
-    """Daily counts by the statistics' filter dimensions (Helsinki days). Answer counters are
-    keyed by the day of the answer, invitation counters by the day the invitation was sent.
-    ``unit_key`` and ``service_key`` are ids, 0 for none, so the key has no NULLs to upsert on."""
+class AnswerCounters(models.Model):
+    """The answer counters every rollup keeps: NPS classes and coping answers."""
 
-    day = models.DateField()
-    respondent_group = models.CharField(max_length=20, choices=RespondentGroup.choices)
-    segment = models.CharField(max_length=5, choices=Segment.choices)
-    unit_type = models.CharField(max_length=10, blank=True)
     n = models.IntegerField(default=0)
     promoters = models.IntegerField(default=0)
     passives = models.IntegerField(default=0)
@@ -421,6 +415,20 @@ class StatsRollup(models.Model):
     coping_partly = models.IntegerField(default=0)
     coping_no = models.IntegerField(default=0)
     coping_na = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class StatsRollup(AnswerCounters):
+    """Daily counts by the statistics' filter dimensions (Helsinki days). Answer counters are
+    keyed by the day of the answer, invitation counters by the day the invitation was sent.
+    ``unit_key`` and ``service_key`` are ids, 0 for none, so the key has no NULLs to upsert on."""
+
+    day = models.DateField()
+    respondent_group = models.CharField(max_length=20, choices=RespondentGroup.choices)
+    segment = models.CharField(max_length=5, choices=Segment.choices)
+    unit_type = models.CharField(max_length=10, blank=True)
     invitations_sent = models.IntegerField(default=0)
     invitations_answered = models.IntegerField(default=0)
 
@@ -461,7 +469,7 @@ class StatsDaily(StatsRollup):
         ]
 
 
-class StatsMonthlyByCustomer(models.Model):
+class StatsMonthlyByCustomer(AnswerCounters):
     """Answer counters per customer, respondent group and Helsinki month (``month`` is its first
     day): for lists of many customers at once (the portfolio sorts 14,000 customers by NPS),
     which the daily rollups, having no customer, cannot answer. Kept like them: each answer adds
@@ -470,14 +478,6 @@ class StatsMonthlyByCustomer(models.Model):
     month = models.DateField()
     respondent_group = models.CharField(max_length=20, choices=RespondentGroup.choices)
     customer = models.ForeignKey(CorporateCustomer, on_delete=models.CASCADE, related_name="+")
-    n = models.IntegerField(default=0)
-    promoters = models.IntegerField(default=0)
-    passives = models.IntegerField(default=0)
-    detractors = models.IntegerField(default=0)
-    coping_yes = models.IntegerField(default=0)
-    coping_partly = models.IntegerField(default=0)
-    coping_no = models.IntegerField(default=0)
-    coping_na = models.IntegerField(default=0)
 
     DIMENSIONS = ("month", "respondent_group", "customer_id")
 
