@@ -61,7 +61,7 @@ from django.utils.translation import gettext as _
 from cooperation import dates
 from cooperation.models import CorporateCustomer
 from surveys.models import RespondentGroup, Response, SurveyInvitation, UnitType
-from surveys.selectors import (
+from surveys.selectors.statistics import (
     ANSWER_COUNTERS,
     RAW_ANSWER_COUNTS,
     StatisticsQuery,

@@ -1,100 +1,26 @@
-"""Reads of the survey app."""
+"""NPS and coping statistics.
 
-from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+NPS and coping statistics (API.md "Statistics"), aggregated in the database: one grouped
+query returns counts per Helsinki day, which are folded into months / quarters / years here
+(a few hundred aggregated rows at most, never the responses themselves). Questions that the
+rollups answer (no customer or practitioner filter) read StatsDaily / StatsDailyByUnit."""
 
-from cooperation.access import customer_scope
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from math import sqrt
+from zoneinfo import ZoneInfo
+
+from django.db.models import (
+    Count,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.db.models.functions import TruncDate
+
 from cooperation.models import CorporateCustomer
-from surveys.models import InvitationStatus, NpsRound, SurveyInvitation, Visit
-
-
-def visit_list() -> QuerySet[Visit]:
-    return Visit.objects.select_related("customer", "employee", "unit", "practitioner", "service", "invitation")
-
-
-def survey_status(invitation: SurveyInvitation | None, *, now=None) -> dict:
-    """The survey of a visit as the visits API reports it. A claimed row still counts as
-    scheduled, and a sent link that ran out unanswered as expired."""
-    if invitation is None:
-        return {"status": None, "scheduled_for": None, "skip_reason": ""}
-    now = now or timezone.now()
-    status = invitation.status
-    if status == InvitationStatus.SENDING:
-        status = InvitationStatus.SCHEDULED
-    elif status == InvitationStatus.SENT and invitation.expires_at and invitation.expires_at <= now:
-        status = InvitationStatus.EXPIRED
-    return {"status": status, "scheduled_for": invitation.scheduled_for, "skip_reason": invitation.skip_reason}
-
-
-def invitation_for_token(token_hash: str) -> SurveyInvitation | None:
-    """The invitation a survey link opens: a sent, unexpired one, or one already answered
-    (it shows the thank-you page); anything else is as if the link did not exist."""
-    invitation = (
-        SurveyInvitation.objects.select_related("unit", "visit", "customer").filter(token_hash=token_hash).first()
-    )
-    if invitation is None:
-        return None
-    if invitation.status == InvitationStatus.ANSWERED:
-        return invitation
-    if invitation.status == InvitationStatus.SENT and invitation.expires_at and invitation.expires_at > timezone.now():
-        return invitation
-    return None
-
-
-def nps_round_list(*, customer_filter) -> QuerySet[NpsRound]:
-    """Rounds that include a customer the user may read (``customer_filter`` from customer_scope
-    with the ``customers__`` prefix)."""
-    return (
-        NpsRound.objects.filter(customer_filter)
-        .distinct()
-        .select_related("started_by")
-        .prefetch_related("customers")
-        .order_by("-started_at")
-    )
-
-
-def nps_round_invitation_counts(nps_round: NpsRound, *, user) -> dict[str, int]:
-    """Invitations of the round by status (every status, 0 when none), counting only the
-    customers the user may read: a round an admin started may span several portfolios."""
-    counts = dict.fromkeys(InvitationStatus.values, 0)
-    rows = (
-        nps_round.invitations.filter(_scope_or_nothing(user, prefix="customer__"))
-        .values("status")
-        .annotate(n=Count("pk"))
-    )
-    counts.update({row["status"]: row["n"] for row in rows})
-    return counts
-
-
-def nps_round_customers(nps_round: NpsRound, *, user) -> QuerySet[CorporateCustomer]:
-    """The round's customers that the user may read."""
-    return nps_round.customers.filter(_scope_or_nothing(user)).order_by("name")
-
-
-def _scope_or_nothing(user, *, prefix: str = "") -> Q:
-    # An admin's scope is the empty Q(), which is falsy: test for None, not truth.
-    scope = customer_scope(user, prefix=prefix)
-    return Q(pk__in=[]) if scope is None else scope
-
-
-# --- Statistics ---
-# NPS and coping statistics (API.md "Statistics"), aggregated in the database: one grouped
-# query returns counts per Helsinki day, which are folded into months / quarters / years here
-# (a few hundred aggregated rows at most, never the responses themselves). Questions that the
-# rollups answer (no customer or practitioner filter) read StatsDaily / StatsDailyByUnit.
-
-import datetime as dt  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from decimal import ROUND_HALF_UP, Decimal  # noqa: E402
-from math import sqrt  # noqa: E402
-from zoneinfo import ZoneInfo  # noqa: E402
-
-from django.db.models import Sum  # noqa: E402
-from django.db.models.functions import TruncDate, TruncMonth  # noqa: E402
-
-from cooperation.access import Role, is_admin  # noqa: E402
-from cooperation.models import CorporateCustomer  # noqa: E402
-from surveys.models import (  # noqa: E402
+from surveys.models import (
     DEFAULT_NPS_TARGETS,
     BindingTarget,
     Practitioner,
@@ -103,7 +29,6 @@ from surveys.models import (  # noqa: E402
     Service,
     StatsDaily,
     StatsDailyByUnit,
-    StatsMonthlyByCustomer,
     StatsRollupState,
     SurveyInvitation,
     TargetScope,
@@ -426,102 +351,3 @@ def nps_value(*, query: StatisticsQuery) -> tuple[float | None, int]:
     for day_counts in answer_counts_by_day(query, query.start, query.end).values():
         _add(counts, day_counts)
     return nps_figures(counts)["nps"], counts["n"]
-
-
-def comments_for_quality(*, user, unit: Unit | None = None, start: dt.date | None = None, end: dt.date | None = None):
-    """Comments of the units a quality person follows (all units for an administrator), each
-    with the practitioner it concerns, newest first."""
-    rows = Response.objects.exclude(comment="").select_related("unit", "practitioner", "service")
-    if not is_admin(user):
-        rows = rows.filter(unit__quality_staff_links__user=user)
-    if unit is not None:
-        rows = rows.filter(unit=unit)
-    rows = _between_days(rows, start, end, moment="answered_at")
-    return rows.order_by("practitioner__code", "-answered_at")
-
-
-def binding_target_list(*, user):
-    """Binding targets a user may read: administrators and quality staff all; account managers
-    only those of their own customers, since their statistics stop at their portfolio (API.md)
-    and an organisation's or a unit's report spans every customer."""
-    targets = BindingTarget.objects.select_related("unit", "customer")
-    if not is_admin(user) and user.role == Role.ACCOUNT_MANAGER:
-        targets = targets.filter(customer__account_manager_id=user.pk)
-    return targets
-
-
-def binding_target_report(*, target: BindingTarget) -> dict:
-    """The year against its binding target, each quarter with its cumulative value."""
-    query = StatisticsQuery(
-        group=target.respondent_group,
-        customer=target.customer,
-        unit=target.unit,
-        start=dt.date(target.year, 1, 1),
-        end=dt.date(target.year, 12, 31),
-        by="quarter",
-    )
-    stats = nps_statistics(query=query)
-    quarters = [
-        p
-        | {
-            "met": None if p["nps"] is None else p["nps"] >= target.target,
-            "cumulative_met": None if p["cumulative_nps"] is None else p["cumulative_nps"] >= target.target,
-        }
-        for p in stats["periods"]
-    ]
-    year = stats["total"]
-    return {
-        "target": target,
-        "year": year,
-        "met": None if year["nps"] is None else year["nps"] >= target.target,
-        "quarters": quarters,
-    }
-
-
-def answer_counts_by_customer_month(*, customer_ids, group: str, first: dt.date, last: dt.date) -> dict[tuple, dict]:
-    """Answer counters per (customer id, first day of the Helsinki month) for the whole months
-    from ``first`` to ``last``, for many customers at once (``customer_ids``: ids or a values
-    queryset): from the customer-month rollup once it is live, else from the raw answers."""
-    first, last = period_bounds(first, "month")[0], period_bounds(last, "month")[1]
-    if _rollups_live():
-        rows = StatsMonthlyByCustomer.objects.filter(
-            respondent_group=group, month__gte=first, month__lte=last, customer_id__in=customer_ids
-        ).values("customer_id", "month", *ANSWER_COUNTERS)
-    else:
-        rows = (
-            _between_days(Response.objects.filter(respondent_group=group), first, last, moment="answered_at")
-            .filter(customer_id__in=customer_ids)
-            .annotate(month=TruncMonth("answered_at", tzinfo=HELSINKI))
-            .values("customer_id", "month")
-            .annotate(**RAW_ANSWER_COUNTS)
-            .order_by()
-        )
-    result = {}
-    for row in rows:
-        month = row.pop("month")
-        if isinstance(month, dt.datetime):
-            month = month.astimezone(HELSINKI).date()
-        result[(row.pop("customer_id"), month)] = row
-    return result
-
-
-def answer_totals_by_customer(
-    *, customer_ids, group: str, first: dt.date, last: dt.date, counters=ANSWER_COUNTERS
-) -> dict[int, dict]:
-    """Answer ``counters`` per customer id summed over the whole months from ``first`` to
-    ``last``, one row per customer from the database: for sorting many customers by a figure."""
-    first, last = period_bounds(first, "month")[0], period_bounds(last, "month")[1]
-    if _rollups_live():
-        rows = StatsMonthlyByCustomer.objects.filter(
-            respondent_group=group, month__gte=first, month__lte=last, customer_id__in=customer_ids
-        )
-        rows = rows.values("customer_id").annotate(**{c: Sum(c) for c in counters}).order_by()
-    else:
-        rows = (
-            _between_days(Response.objects.filter(respondent_group=group), first, last, moment="answered_at")
-            .filter(customer_id__in=customer_ids)
-            .values("customer_id")
-            .annotate(**{c: RAW_ANSWER_COUNTS[c] for c in counters})
-            .order_by()
-        )
-    return {row.pop("customer_id"): row for row in rows}

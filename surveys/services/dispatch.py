@@ -1,314 +1,48 @@
-"""Writes of the surveys app: visits and their invitations, dispatch, answers, opt-outs, rounds."""
+"""Dispatch: claiming due invitations with a lease and sending them, each send recorded before the next."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import logging
 import os
 import re
-import secrets
 import smtplib
 import socket
 import time
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import psycopg
-from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
-from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from cooperation.models import Contact, CorporateCustomer, Employee
-from surveys import emails, privacy
+from surveys import emails
 from surveys.models import (
     InvitationStatus,
-    NpsRound,
-    Practitioner,
-    RespondentGroup,
-    Response,
     SendAttempt,
-    Service,
     SkipReason,
     StatsRollupState,
     SurveyInvitation,
     SurveyOptOut,
-    Unit,
-    Visit,
 )
 from surveys.redact import mask_addresses
+from surveys.services.common import (
+    CLAIM_LEASE_SECONDS,
+    DISPATCH_BATCH_SIZE,
+    LEASE_SAFETY_SECONDS,
+    MAX_SEND_ATTEMPTS,
+    RETRY_BASE_SECONDS,
+    new_token,
+    token_hash,
+)
+from surveys.services.statistics import nps_rollup_invitation_sent, nps_rollup_invitation_sent_statements
 
 logger = logging.getLogger(__name__)
-
-HELSINKI = ZoneInfo("Europe/Helsinki")
-
-#: Invitations one claim takes. Small enough that a claim (and the lease it holds) is done in
-#: seconds and several workers share a backlog; large enough that one SMTP connection and a
-#: few bulk queries serve many messages.
-DISPATCH_BATCH_SIZE = 200
-#: How long a claim holds its rows. A dead worker's rows come back after this; a live worker
-#: stops a batch well before it runs out (LEASE_SAFETY_SECONDS: longer than one send may take,
-#: bounded by EMAIL_TIMEOUT), so no row is sent twice.
-CLAIM_LEASE_SECONDS = settings.SURVEY_CLAIM_LEASE_SECONDS
-LEASE_SAFETY_SECONDS = min(60, CLAIM_LEASE_SECONDS / 4)
-#: Tries before an invitation ends as failed; the waits between them grow fourfold from
-#: SURVEY_RETRY_BASE_SECONDS (1, 4, 16, 64 minutes by default): a mail server down for an hour
-#: or so loses nothing.
-MAX_SEND_ATTEMPTS = 5
-RETRY_BASE_SECONDS = settings.SURVEY_RETRY_BASE_SECONDS
-
-STATUSES_THAT_COUNT_AS_SURVEYED = [
-    InvitationStatus.SCHEDULED,
-    InvitationStatus.SENDING,
-    InvitationStatus.SENT,
-    InvitationStatus.ANSWERED,
-]
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_token() -> str:
-    """192 random bits, URL-safe; only its hash is stored."""
-    return secrets.token_urlsafe(24)
-
-
-def shift_out_of_quiet_hours(when: dt.datetime) -> dt.datetime:
-    """Move a time inside SURVEY_QUIET_HOURS (Helsinki hours, start inclusive, end exclusive)
-    to the end of the quiet hours."""
-    quiet = settings.SURVEY_QUIET_HOURS
-    if not quiet:
-        return when
-    start, end = quiet
-    local = when.astimezone(HELSINKI)
-    hour = local.hour
-    inside = (start <= hour < end) if start < end else (hour >= start or hour < end)
-    if not inside:
-        return when
-    day = local.date() if hour < end else local.date() + dt.timedelta(days=1)
-    return dt.datetime.combine(day, dt.time(end), tzinfo=HELSINKI)
-
-
-# --- Visits ----------------------------------------------------------------------------------
-
-
-class VisitErrors(Exception):
-    """Items of a visit list that name unknown objects: ``{index: {field: [message]}}``."""
-
-    def __init__(self, errors: dict[int, dict[str, list[str]]]):
-        super().__init__(errors)
-        self.errors = errors
-
-
-@dataclass
-class VisitResult:
-    visit: Visit
-    created: bool
-
-
-def visits_record(*, items: list[dict]) -> list[VisitResult]:
-    """Record visits (validated dicts in the API's shape) and their survey invitations in one
-    transaction; visits already known by ``external_id`` are returned unchanged.
-
-    Raises VisitErrors, storing nothing, when any item names an unknown customer, unit,
-    practitioner or service."""
-    try:
-        return _visits_record(items)
-    except IntegrityError:
-        # Another request stored one of the same visits or patients a moment ago: its rows are
-        # committed now, so a second pass finds them.
-        return _visits_record(items)
-
-
-@transaction.atomic
-def _visits_record(items: list[dict]) -> list[VisitResult]:
-    now = timezone.now()
-    external_ids = {item["external_id"] for item in items}
-    known = {
-        v.external_id: v
-        for v in Visit.objects.filter(external_id__in=external_ids).select_related(
-            "invitation", "customer", "employee", "unit", "practitioner", "service"
-        )
-    }
-    new_items: dict[str, tuple[int, dict]] = {}
-    for index, item in enumerate(items):
-        if item["external_id"] not in known and item["external_id"] not in new_items:
-            new_items[item["external_id"]] = (index, item)
-
-    # One query per kind of reference, whatever the list's length.
-    customers = _by_key(
-        CorporateCustomer.objects.only("pk", "business_id", "segment"), "business_id", new_items, "customer"
-    )
-    units = _by_key(Unit.objects.only("pk", "code", "type"), "code", new_items, "unit")
-    practitioners = _by_key(Practitioner.objects.only("pk", "code"), "code", new_items, "practitioner")
-    services = _by_key(Service.objects.only("pk", "code", "collects_feedback"), "code", new_items, "service")
-    errors: dict[int, dict[str, list[str]]] = {}
-    for index, item in new_items.values():
-        for name, found in (
-            ("customer", customers),
-            ("unit", units),
-            ("practitioner", practitioners),
-            ("service", services),
-        ):
-            value = item.get(name)
-            if value and value not in found:
-                errors.setdefault(index, {})[name] = [
-                    _("Unknown %(field)s: %(value)s") % {"field": name, "value": value}
-                ]
-    if errors:
-        raise VisitErrors(errors)
-
-    employees = _employees_upsert(
-        [(customers[item["customer"]], item["patient"]) for _index, item in new_items.values()], now=now
-    )
-    visits = []
-    for _index, item in new_items.values():
-        customer = customers[item["customer"]]
-        visits.append(
-            Visit(
-                external_id=item["external_id"],
-                customer=customer,
-                employee=employees[(customer.pk, item["patient"]["external_id"])],
-                unit=units[item["unit"]],
-                practitioner=practitioners.get(item.get("practitioner") or ""),
-                service=services.get(item.get("service") or ""),
-                channel=item["channel"],
-                ended_at=item["ended_at"],
-            )
-        )
-    Visit.objects.bulk_create(visits)
-    invitations = _invitations_for_visits(visits, now=now)
-    SurveyInvitation.objects.bulk_create(invitations)
-    for visit, invitation in zip(visits, invitations, strict=True):
-        visit.invitation = invitation
-
-    created = {v.external_id: v for v in visits}
-    results, seen = [], set()
-    for item in items:
-        external_id = item["external_id"]
-        if external_id in created:
-            results.append(VisitResult(created[external_id], external_id not in seen))
-        else:
-            results.append(VisitResult(known[external_id], False))
-        seen.add(external_id)
-    return results
-
-
-def _by_key(queryset, key: str, new_items: dict[str, tuple[int, dict]], name: str) -> dict:
-    values = {item.get(name) for _index, item in new_items.values()} - {None, ""}
-    if not values:
-        return {}
-    return {getattr(obj, key): obj for obj in queryset.filter(**{f"{key}__in": values})}
-
-
-def _employees_upsert(patients: list[tuple[CorporateCustomer, dict]], *, now) -> dict[tuple[int, str], Employee]:
-    """The patients as Employees of their customers, by (customer id, external id): new ones
-    created, a changed email or language updated; two queries and two bulk writes at most."""
-    wanted: dict[tuple[int, str], dict] = {}
-    for customer, patient in patients:
-        wanted[(customer.pk, patient["external_id"])] = patient
-    existing = {
-        (e.customer_id, e.external_id): e
-        for e in Employee.objects.filter(
-            customer_id__in={k[0] for k in wanted}, external_id__in={k[1] for k in wanted}
-        ).only("pk", "customer_id", "external_id", "email", "language")
-    }
-    to_create, to_update = [], []
-    for key, patient in wanted.items():
-        employee = existing.get(key)
-        if employee is None:
-            employee = Employee(
-                customer_id=key[0],
-                external_id=key[1],
-                email=patient.get("email") or "",
-                language=patient.get("language") or "fi",
-            )
-            to_create.append(employee)
-            existing[key] = employee
-            continue
-        changed = False
-        for name in ("email", "language"):
-            value = patient.get(name)
-            if value is not None and value != getattr(employee, name):
-                setattr(employee, name, value)
-                changed = True
-        if changed:
-            employee.updated_at = now
-            to_update.append(employee)
-    if to_create:
-        Employee.objects.bulk_create(to_create)
-    if to_update:
-        Employee.objects.bulk_update(to_update, ["email", "language", "updated_at"])
-    return existing
-
-
-def _invitations_for_visits(visits: list[Visit], *, now) -> list[SurveyInvitation]:
-    delay = dt.timedelta(seconds=settings.SURVEY_DELAY_SECONDS)
-    ttl = dt.timedelta(days=settings.SURVEY_LINK_TTL_DAYS)
-    emails_ = {v.employee.email.lower() for v in visits if v.employee.email}
-    # Opt-outs kept in plain or, for erased people, only as keyed hashes (surveys/privacy.py):
-    # an erased person who opted out stays out, by their address or by their id at the employer.
-    opted_out = privacy.opted_out_addresses(emails_)
-    opted_out_people = privacy.opted_out_people({(v.customer.business_id, v.employee.external_id) for v in visits})
-    throttle_days = settings.SURVEY_THROTTLE_DAYS
-    last_surveyed: dict[str, dt.datetime] = {}
-    if throttle_days and emails_:
-        for email, when in SurveyInvitation.objects.filter(
-            email__in=emails_,
-            status__in=STATUSES_THAT_COUNT_AS_SURVEYED,
-            scheduled_for__gte=now - dt.timedelta(days=throttle_days) - ttl,
-        ).values_list("email", "scheduled_for"):
-            last_surveyed[email] = max(when, last_surveyed.get(email, when))
-
-    invitations = []
-    for visit in sorted(visits, key=lambda v: v.ended_at):
-        employee = visit.employee
-        email = employee.email.lower()
-        scheduled_for = shift_out_of_quiet_hours(visit.ended_at + delay)
-        invitation = SurveyInvitation(
-            respondent_group=RespondentGroup.PATIENT,
-            visit=visit,
-            employee=employee,
-            email=email,
-            language=employee.language,
-            **visit.survey_facts(),
-            scheduled_for=scheduled_for,
-            expires_at=scheduled_for + ttl,
-        )
-        reason = None
-        if visit.service is not None and not visit.service.collects_feedback:
-            reason = SkipReason.NO_FEEDBACK_SERVICE
-        elif not email:
-            reason = SkipReason.NO_EMAIL
-        elif email in opted_out or (visit.customer.business_id, employee.external_id) in opted_out_people:
-            reason = SkipReason.OPTED_OUT
-        elif visit.ended_at + ttl <= now:
-            reason = SkipReason.TOO_OLD
-        elif (
-            throttle_days
-            and email in last_surveyed
-            and (abs(scheduled_for - last_surveyed[email]) < dt.timedelta(days=throttle_days))
-        ):
-            reason = SkipReason.THROTTLED
-        if reason:
-            invitation.status = InvitationStatus.SKIPPED
-            invitation.skip_reason = reason
-            invitation.scheduled_for = None
-            invitation.expires_at = None
-        elif throttle_days:
-            last_surveyed[email] = scheduled_for
-        invitations.append(invitation)
-    # Back in the visits' order, for the caller's zip.
-    by_visit = {id(inv.visit): inv for inv in invitations}
-    return [by_visit[id(v)] for v in visits]
 
 
 # --- Dispatch --------------------------------------------------------------------------------
@@ -804,114 +538,3 @@ def _release(invitation_ids: list[int], *, owner: str) -> None:
     SurveyInvitation.objects.filter(pk__in=invitation_ids, lease_owner=owner).update(
         status=InvitationStatus.SCHEDULED, lease_until=None, lease_owner="", attempts=F("attempts") - 1
     )
-
-
-# --- Answers and opt-outs ----------------------------------------------------------------------
-
-
-def response_record(
-    *, invitation: SurveyInvitation, score: int, coping: str = "", comment: str = "", language: str
-) -> Response | None:
-    """Record the answer to a sent invitation; None if it was answered already (nothing changes)."""
-    now = timezone.now()
-    with transaction.atomic():
-        # The conditional UPDATE lets exactly one of two simultaneous submits through.
-        if not SurveyInvitation.objects.filter(pk=invitation.pk, status=InvitationStatus.SENT).update(
-            status=InvitationStatus.ANSWERED, answered_at=now
-        ):
-            return None
-        if invitation.respondent_group != RespondentGroup.PATIENT:
-            coping = ""
-        response = Response.objects.create(
-            invitation=invitation,
-            respondent_group=invitation.respondent_group,
-            score=score,
-            coping=coping,
-            comment=comment,
-            language=language,
-            answered_at=now,
-            **invitation.facts(),
-        )
-        nps_rollup_add(response=response)
-    return response
-
-
-def opt_out_record(*, email: str) -> SurveyOptOut | None:
-    """No survey goes to this address again; its waiting invitations are skipped."""
-    email = email.strip().lower()
-    if not email:
-        return None
-    with transaction.atomic():
-        # Known already, in plain or (its person erased) only as a hash: nothing new to store.
-        opt_out = SurveyOptOut.objects.filter(email=email).first()
-        if opt_out is None and privacy.opted_out_addresses({email}):
-            opt_out = SurveyOptOut.objects.filter(email_hash=privacy.address_hash(email)).first()
-        if opt_out is None:
-            opt_out, _created = SurveyOptOut.objects.get_or_create(email=email)
-        SurveyInvitation.objects.filter(email=email, status=InvitationStatus.SCHEDULED).update(
-            status=InvitationStatus.SKIPPED, skip_reason=SkipReason.OPTED_OUT
-        )
-    return opt_out
-
-
-# --- NPS rounds for supervisors and decision-makers -------------------------------------------
-
-
-def nps_round_start(*, started_by, respondent_group: str, customers: list[CorporateCustomer]) -> NpsRound:
-    """Start a round: an invitation to every active contact of the group at the customers,
-    through the same outbox as the patients' surveys (sent on the next dispatch pass)."""
-    now = timezone.now()
-    ttl = dt.timedelta(days=settings.SURVEY_LINK_TTL_DAYS)
-    role = {
-        RespondentGroup.SUPERVISOR: Contact.ContactRole.SUPERVISOR,
-        RespondentGroup.DECISION_MAKER: Contact.ContactRole.DECISION_MAKER,
-    }[respondent_group]
-    with transaction.atomic():
-        nps_round = NpsRound.objects.create(respondent_group=respondent_group, started_by=started_by)
-        nps_round.customers.set(customers)
-        contacts = list(
-            Contact.objects.filter(customer__in=customers, role=role, active=True).select_related("customer")
-        )
-        addresses = {c.email.lower() for c in contacts if c.email}
-        opted_out = privacy.opted_out_addresses(addresses)
-        invitations, seen = [], set()
-        scheduled_for = shift_out_of_quiet_hours(now)
-        for contact in contacts:
-            email = contact.email.lower()
-            if email and (contact.customer_id, email) in seen:
-                continue  # one survey per person and customer, however many contact rows
-            seen.add((contact.customer_id, email))
-            invitation = SurveyInvitation(
-                respondent_group=respondent_group,
-                nps_round=nps_round,
-                contact=contact,
-                email=email,
-                language=contact.language,
-                customer=contact.customer,
-                segment=contact.customer.segment,
-                scheduled_for=scheduled_for,
-                expires_at=scheduled_for + ttl,
-            )
-            reason = SkipReason.NO_EMAIL if not email else SkipReason.OPTED_OUT if email in opted_out else None
-            if reason:
-                invitation.status, invitation.skip_reason = InvitationStatus.SKIPPED, reason
-                invitation.scheduled_for = invitation.expires_at = None
-            invitations.append(invitation)
-        SurveyInvitation.objects.bulk_create(invitations)
-    return nps_round
-
-
-# --- Statistics ---
-# Daily rollups (StatsDaily, StatsDailyByUnit) stay exact as answers arrive: the answer and the
-# send each add to them in their own transaction, and ``stats_rollups_rebuild`` recomputes any
-# range of days from the raw rows (idempotent), as zulip's analytics counts do.
-
-# The implementation lives in surveys/statistics_services.py; these are the names to call.
-from surveys.statistics_services import (  # noqa: E402, F401
-    binding_target_explain,
-    nps_rollup_add,
-    nps_rollup_invitation_sent,
-    nps_rollup_invitation_sent_statements,
-    nps_rollup_invitations_sent,
-    stats_rollups_rebuild,
-)

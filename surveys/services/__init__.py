@@ -1,0 +1,48 @@
+"""Writes of the surveys app, by topic: visits and their invitations, dispatch, answers and opt-outs,
+NPS rounds; statistics rollups live in surveys.services.statistics.py."""
+
+from surveys.services.answers import (  # noqa: F401
+    opt_out_record,
+    response_record,
+)
+from surveys.services.common import (  # noqa: F401
+    CLAIM_LEASE_SECONDS,
+    DISPATCH_BATCH_SIZE,
+    HELSINKI,
+    LEASE_SAFETY_SECONDS,
+    MAX_SEND_ATTEMPTS,
+    RETRY_BASE_SECONDS,
+    STATUSES_THAT_COUNT_AS_SURVEYED,
+    new_token,
+    shift_out_of_quiet_hours,
+    token_hash,
+)
+from surveys.services.dispatch import (  # noqa: F401
+    BOOKKEEPING_TRIES,
+    DispatchResult,
+    invitations_claim,
+    invitations_expire,
+    surveys_dispatch_due,
+)
+from surveys.services.nps_rounds import (  # noqa: F401
+    nps_round_start,
+)
+
+# --- Statistics ---
+# Daily rollups (StatsDaily, StatsDailyByUnit) stay exact as answers arrive: the answer and the
+# send each add to them in their own transaction, and ``stats_rollups_rebuild`` recomputes any
+# range of days from the raw rows (idempotent), as zulip's analytics counts do.
+# The implementation lives in surveys/services/statistics.py.
+from surveys.services.statistics import (  # noqa: E402, F401
+    binding_target_explain,
+    nps_rollup_add,
+    nps_rollup_invitation_sent,
+    nps_rollup_invitation_sent_statements,
+    nps_rollup_invitations_sent,
+    stats_rollups_rebuild,
+)
+from surveys.services.visits import (  # noqa: F401
+    VisitErrors,
+    VisitResult,
+    visits_record,
+)
