@@ -359,3 +359,12 @@ CELERY_BEAT_SCHEDULE["expire-audit-events"] = {
     "task": "portal.audit.tasks.expire_audit_events",
     "schedule": crontab(minute=15, hour=4),
 }
+
+# --- Feedback cases (surveys/services/feedback_cases.py) --------------------------------------
+# A patient's detractor answer (0–6) opens a case, due this many hours after the answer (the
+# clock runs through weekends); a beat task emails the unit's lead once about each overdue case.
+FEEDBACK_CASE_HOURS = env_int("FEEDBACK_CASE_HOURS", 48)
+CELERY_BEAT_SCHEDULE["escalate-overdue-feedback-cases"] = {
+    "task": "surveys.tasks.escalate_overdue_feedback_cases",
+    "schedule": crontab(minute="*/15"),
+}
