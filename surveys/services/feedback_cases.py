@@ -115,7 +115,7 @@ def feedback_case_update(
     an owner must follow the unit, a closed case stays closed."""
     now = now or timezone.now()
     with transaction.atomic():
-        case = FeedbackCase.objects.select_for_update().select_related("unit", "owner").get(pk=case.pk)
+        case = FeedbackCase.objects.select_for_update(of=("self",)).select_related("unit", "owner").get(pk=case.pk)
         errors: dict[str, list[str]] = {}
         if case.status == FeedbackCaseStatus.CLOSED:
             raise ValidationError({"status": [_("This case is closed already and cannot be changed.")]})
