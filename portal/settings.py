@@ -311,7 +311,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # One schema name per choice set used under several field names.
-    "ENUM_NAME_OVERRIDES": {"ThemeEnum": "cooperation.models.Theme", "PhaseEnum": "cooperation.models.Phase"},
+    "ENUM_NAME_OVERRIDES": {
+        "ThemeEnum": "cooperation.models.Theme",
+        "PhaseEnum": "cooperation.models.Phase",
+        "FeedbackCaseStatusEnum": "surveys.feedback_case_models.FeedbackCaseStatus",
+    },
 }
 
 # --- Logging: no email address or usable survey link in any log line --------------------------
