@@ -74,9 +74,7 @@ AUDITED_ROUTES: dict[str, AuditedRoute] = {
     # Feedback cases: the answer's comment and, where the person asked for it, their contact.
     "feedback-case-list": AuditedRoute(A.COMMENTS_VIEW),
     "feedback-case-detail": AuditedRoute(A.COMMENTS_VIEW, customer=_customer_of(FeedbackCase, "response__customer")),
-    "feedback-case-page": AuditedRoute(
-        A.COMMENTS_VIEW, customer=_customer_of(FeedbackCase, "response__customer")
-    ),
+    "feedback-case-page": AuditedRoute(A.COMMENTS_VIEW, customer=_customer_of(FeedbackCase, "response__customer")),
     # Binding-target reports: page, API and CSV.
     "binding-target-report": AuditedRoute(A.REPORT_VIEW, customer=_customer_of(BindingTarget)),
     "binding-target-csv": AuditedRoute(A.REPORT_EXPORT, customer=_customer_of(BindingTarget)),

@@ -35,9 +35,7 @@ def seed_causes() -> None:
 
 
 def no_sideways_scrolling(page) -> bool:
-    return page.evaluate(
-        "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-    )
+    return page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
 def test_a_quality_person_works_a_case_from_open_to_closed(browser, live_server, page):

@@ -4,15 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0001_audit_event'),
+        ("audit", "0001_audit_event"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('statistics.view', 'Statistics viewed'), ('statistics.export', 'Statistics exported'), ('health.view', 'Health figures viewed'), ('comments.view', 'Comments viewed'), ('report.view', 'Report viewed'), ('report.export', 'Report exported'), ('customer.view', 'Customer viewed'), ('customer.list', 'Customers listed'), ('api.list', 'API list read'), ('api.view', 'API object read'), ('user.create', 'User created'), ('user.role_change', 'Role or company changed'), ('user.permission_change', 'Permissions changed'), ('user.delete', 'User deleted'), ('group.permission_change', 'Group permissions changed'), ('answer.change', 'Answer changed'), ('answer.delete', 'Answer deleted'), ('answer.erase', 'Answers erased or anonymised'), ('feedback_case.change', 'Feedback case changed')], max_length=64, verbose_name='action'),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("statistics.view", "Statistics viewed"),
+                    ("statistics.export", "Statistics exported"),
+                    ("health.view", "Health figures viewed"),
+                    ("comments.view", "Comments viewed"),
+                    ("report.view", "Report viewed"),
+                    ("report.export", "Report exported"),
+                    ("customer.view", "Customer viewed"),
+                    ("customer.list", "Customers listed"),
+                    ("api.list", "API list read"),
+                    ("api.view", "API object read"),
+                    ("user.create", "User created"),
+                    ("user.role_change", "Role or company changed"),
+                    ("user.permission_change", "Permissions changed"),
+                    ("user.delete", "User deleted"),
+                    ("group.permission_change", "Group permissions changed"),
+                    ("answer.change", "Answer changed"),
+                    ("answer.delete", "Answer deleted"),
+                    ("answer.erase", "Answers erased or anonymised"),
+                    ("feedback_case.change", "Feedback case changed"),
+                ],
+                max_length=64,
+                verbose_name="action",
+            ),
         ),
     ]
