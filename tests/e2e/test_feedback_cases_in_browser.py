@@ -116,3 +116,37 @@ def test_a_quality_person_works_a_case_from_open_to_closed(browser, live_server,
                 other.screenshot(path=str(SCREENSHOTS / f"{name}-{language}-{width_name}.png"), full_page=True)
                 assert no_sideways_scrolling(other), f"{name} scrolls sideways at {width} px in {language}"
         context.close()
+
+
+def test_a_patient_asks_to_be_contacted_on_the_answer_page(browser, live_server, page):
+    from surveys.models import SurveyInvitation
+    from tests.surveys.factories import InvitationFactory
+
+    invitation = InvitationFactory(unit=UnitFactory(name="Kamppi occupational health care"))
+    SurveyInvitation.objects.filter(pk=invitation.pk).update(
+        status="sent", token_hash=services.token_hash("browser-contact-token"), sent_at=timezone.now()
+    )
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for language in LOCALES:
+        for width_name, (width, height) in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": height})
+            page.goto(f"/s/browser-contact-token/?lang={language}")
+            page.screenshot(path=str(SCREENSHOTS / f"answer-contact-{language}-{width_name}.png"), full_page=True)
+            assert no_sideways_scrolling(page), f"the answer page scrolls sideways at {width} px in {language}"
+
+    page.goto("/s/browser-contact-token/?lang=en")
+    page.locator("label.score", has_text="3").first.click()
+    page.get_by_label("No", exact=True).check()
+    page.get_by_label("I would like to be contacted about my feedback").check()
+    page.click("button[type=submit]")
+    expect(page.locator("#contact-error")).to_have_text(
+        "Give a phone number or an email address so that we can reach you."
+    )
+    page.screenshot(path=str(SCREENSHOTS / "answer-contact-error-en-phone.png"), full_page=True)
+    assert not FeedbackCase.objects.exists()
+
+    page.fill("input[name=contact]", "040 123 4567")
+    page.click("button[type=submit]")
+    expect(page.locator("main")).to_contain_text("Thank you for your answer")
+    case = FeedbackCase.objects.get()
+    assert (case.score, case.contact_requested, case.contact) == (3, True, "040 123 4567")
