@@ -144,6 +144,37 @@ def seed_demo_surveys(*, customers: list[CorporateCustomer], now: dt.datetime | 
     Response.objects.bulk_create(answers, batch_size=500)
     # The demo's history went in as bulk rows: make the daily rollups match them.
     survey_services.stats_rollups_rebuild()
+    if quality:
+        _feedback_cases(answers, quality=quality, rng=rng, now=now)
+
+
+#: The demo opens feedback cases for the detractors of this many recent days (older answers
+#: came before the portal had cases).
+DEMO_CASE_DAYS = 90
+
+
+def _feedback_cases(answers: list[Response], *, quality, rng: random.Random, now: dt.datetime) -> None:
+    """Cases for the recent detractors of the quality person's units: most older ones closed,
+    some late, the newest still open, so the queue and its figures have something to show."""
+    UnitQualityStaff.objects.filter(user=quality).update(lead=True)
+    followed = set(UnitQualityStaff.objects.filter(user=quality).values_list("unit_id", flat=True))
+    causes = ["waiting-time", "communication", "care-decision", "practical-arrangements", "other"]
+    recent = now - dt.timedelta(days=DEMO_CASE_DAYS)
+    for response in answers:
+        if response.unit_id not in followed or response.answered_at < recent:
+            continue
+        case = survey_services.feedback_case_open(response=response)
+        if case is None or response.answered_at > now - dt.timedelta(days=4):
+            continue
+        hours = rng.choice([5, 12, 20, 30, 40, 45, 60, 80])
+        survey_services.feedback_case_update(
+            case=case,
+            actor=quality,
+            status="closed",
+            resolution="Called the patient back and agreed on what happens next.",
+            cause=rng.choices(causes, weights=[40, 25, 10, 15, 10])[0],
+            now=response.answered_at + dt.timedelta(hours=hours),
+        )
 
 
 def _answer(invitation: SurveyInvitation, rng: random.Random, group: str) -> Response:

@@ -311,7 +311,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # One schema name per choice set used under several field names.
-    "ENUM_NAME_OVERRIDES": {"ThemeEnum": "cooperation.models.Theme", "PhaseEnum": "cooperation.models.Phase"},
+    "ENUM_NAME_OVERRIDES": {
+        "ThemeEnum": "cooperation.models.Theme",
+        "PhaseEnum": "cooperation.models.Phase",
+        "FeedbackCaseStatusEnum": "surveys.feedback_case_models.FeedbackCaseStatus",
+    },
 }
 
 # --- Logging: no email address or usable survey link in any log line --------------------------
@@ -358,4 +362,13 @@ AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)
 CELERY_BEAT_SCHEDULE["expire-audit-events"] = {
     "task": "portal.audit.tasks.expire_audit_events",
     "schedule": crontab(minute=15, hour=4),
+}
+
+# --- Feedback cases (surveys/services/feedback_cases.py) --------------------------------------
+# A patient's detractor answer (0–6) opens a case, due this many hours after the answer (the
+# clock runs through weekends); a beat task emails the unit's lead once about each overdue case.
+FEEDBACK_CASE_HOURS = env_int("FEEDBACK_CASE_HOURS", 48)
+CELERY_BEAT_SCHEDULE["escalate-overdue-feedback-cases"] = {
+    "task": "surveys.tasks.escalate_overdue_feedback_cases",
+    "schedule": crontab(minute="*/15"),
 }

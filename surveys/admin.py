@@ -163,6 +163,61 @@ class BindingTargetAdmin(admin.ModelAdmin):
 
 @admin.register(models.UnitQualityStaff)
 class UnitQualityStaffAdmin(admin.ModelAdmin):
-    list_display = ["unit", "user"]
+    list_display = ["unit", "user", "lead"]
     list_filter = ["unit"]
     raw_id_fields = ["unit", "user"]
+
+
+# --- Feedback cases ---
+
+
+@admin.register(models.FeedbackCause)
+class FeedbackCauseAdmin(admin.ModelAdmin):
+    """Root causes a feedback case is closed with: administrators add their own; a cause in use
+    is retired (``active`` off) rather than deleted."""
+
+    list_display = ("code", "name_fi", "name_sv", "name_en", "order", "active")
+    list_editable = ("order", "active")
+
+
+class FeedbackCaseEventInline(admin.TabularInline):
+    model = models.FeedbackCaseEvent
+    extra = 0
+    can_delete = False
+    fields = ("at", "actor", "kind", "status", "owner", "note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(models.FeedbackCase)
+class FeedbackCaseAdmin(admin.ModelAdmin):
+    """Read-only: cases are worked on the quality staff's pages, which keep their history. The
+    answer is shown by its number only, never who answered."""
+
+    list_display = ("pk", "unit", "score", "status", "owner", "due_at", "escalated_at")
+    list_filter = ("status", "unit")
+    fields = (
+        "unit",
+        "practitioner",
+        "score",
+        "answered_at",
+        "due_at",
+        "status",
+        "owner",
+        "contact_requested",
+        "contact",
+        "resolution",
+        "cause",
+        "closed_at",
+        "escalated_at",
+    )
+    readonly_fields = fields
+    inlines = [FeedbackCaseEventInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

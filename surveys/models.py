@@ -331,11 +331,16 @@ class UnitQualityStaff(models.Model):
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="quality_staff_links")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quality_units")
+    # The unit's lead gets the email about its overdue feedback cases (surveys/services/feedback_cases.py).
+    lead = models.BooleanField(_("unit lead"), default=False)
 
     class Meta:
         verbose_name = _("unit quality staff")
         verbose_name_plural = _("unit quality staff")
-        constraints = [models.UniqueConstraint(fields=["unit", "user"], name="unit_quality_staff_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "user"], name="unit_quality_staff_once"),
+            models.UniqueConstraint(fields=["unit"], condition=Q(lead=True), name="unit_one_lead"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.unit.code}"
@@ -504,3 +509,12 @@ class StatsRollupState(models.Model):
 
     def __str__(self) -> str:
         return f"rollups {'live' if self.live else 'off'}"
+
+
+# --- Feedback cases: a follow-up on every detractor (surveys/feedback_case_models.py) ---
+from surveys.feedback_case_models import (  # noqa: E402, F401
+    FeedbackCase,
+    FeedbackCaseEvent,
+    FeedbackCaseStatus,
+    FeedbackCause,
+)

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from cooperation.audit import audit_record
 from cooperation.models import CorporateCustomer, Employee, Language, SickLeave
 from surveys.models import (
+    FeedbackCase,
     InvitationStatus,
     Response,
     SendAttempt,
@@ -200,6 +201,8 @@ def employee_erase(*, employee: Employee, actor=None) -> ErasureResult:
     result.comments_removed = (
         Response.objects.filter(invitation_id__in=invitation_ids).exclude(comment="").update(comment="")
     )
+    # A feedback case keeps the contact the person gave only as long as their answer is theirs.
+    FeedbackCase.objects.filter(response__invitation_id__in=invitation_ids).exclude(contact="").update(contact="")
     result.send_errors_removed = (
         SendAttempt.objects.filter(invitation_id__in=invitation_ids).exclude(error="").update(error="")
     )
@@ -353,6 +356,10 @@ def survey_data_retain(*, now: dt.datetime | None = None) -> RetentionResult:
     result.comments_removed = _in_batches(
         Response.objects.filter(answered_at__lt=cutoff).exclude(comment=""),
         lambda ids: Response.objects.filter(pk__in=ids).update(comment=""),
+    )
+    _in_batches(
+        FeedbackCase.objects.filter(answered_at__lt=cutoff).exclude(contact=""),
+        lambda ids: FeedbackCase.objects.filter(pk__in=ids).update(contact=""),
     )
     result.opt_outs_kept_as_hash = _in_batches(
         SurveyOptOut.objects.filter(created_at__lt=cutoff, email__isnull=False), _opt_outs_hash_only

@@ -22,3 +22,9 @@ def retain_survey_data() -> dict:
     result = vars(privacy.survey_data_retain())
     attempts, invitations = privacy.send_errors_expire()
     return result | {"send_attempt_errors_removed": attempts, "invitation_errors_removed": invitations}
+
+
+@shared_task(expires=15 * 60)
+def escalate_overdue_feedback_cases() -> int:
+    """Beat runs this every 15 minutes: the unit's lead hears once of each overdue feedback case."""
+    return services.feedback_cases_escalate()

@@ -82,6 +82,7 @@ def answer(request, token: str):
                 coping=form.cleaned_data.get("coping", ""),
                 comment=form.cleaned_data["comment"].strip(),
                 language=language,
+                contact=form.cleaned_data.get("contact", ""),
             )
             # A second submit of the same link lands here too and changes nothing.
             return redirect(f"{request.path}?lang={language}")

@@ -31,6 +31,7 @@ from schemathesis.specs.openapi.checks import (
 
 from portal.wsgi import application
 from surveys.models import BindingTarget, NpsRound, UnitQualityStaff
+from surveys.services import feedback_case_open
 from tests.cooperation import factories as f
 from tests.surveys import factories as sf
 from tests.surveys.factories_stats import answer
@@ -119,6 +120,7 @@ def build_world() -> World:
     values: dict[str, list] = {name: [] for name in ("contact", "employee", "sick_leave", "agreement", "goal")}
     values |= {name: [] for name in ("measurement", "meeting", "action_item", "visit", "nps_round", "target")}
     values |= {name: [] for name in ("business_id", "unit", "practitioner", "service", "external_id", "email")}
+    values |= {"feedback_case": [], "quality_email": [], "cause": ["waiting-time", "other"]}
     last_year = timezone.localdate().year - 1
     for customer in (own, other):
         unit = sf.UnitFactory()
@@ -133,7 +135,7 @@ def build_world() -> World:
         nps_round.customers.add(customer)
         for month in (3, 4, 5):
             for score in (10, 9, 9, 7, 3, 10):
-                answer(
+                response = answer(
                     score,
                     dt.datetime(last_year, month, 10, 12, tzinfo=dt.UTC),
                     customer=customer,
@@ -142,6 +144,9 @@ def build_world() -> World:
                     coping="yes" if score > 8 else "na",
                     comment="Quick and friendly." if score > 8 else "",
                 )
+                case = feedback_case_open(response=response, contact="040 123 4567" if month == 4 else "")
+                if case is not None:
+                    values["feedback_case"].append(case.pk)
         values["contact"].append(f.ContactFactory(customer=customer).pk)
         values["employee"].append(employee.pk)
         values["sick_leave"].append(f.SickLeaveFactory(employee=employee).pk)
@@ -162,6 +167,7 @@ def build_world() -> World:
         values["external_id"].append(employee.external_id)
         values["email"].append(customer.account_manager.email)
     UnitQualityStaff.objects.create(unit=unit, user=users["quality"])
+    values["quality_email"].append(users["quality"].email)
     values["target"].append(BindingTarget.objects.create(year=last_year, scope="organisation", target=40).pk)
     tokens = {role: Token.objects.get_or_create(user=user)[0].key for role, user in users.items()}
     return World(tokens=tokens, values=values)
@@ -215,6 +221,7 @@ PATH_ID_KINDS = {
     "practitioners": "practitioner",
     "services": "service",
     "visits": "visit",
+    "feedback-cases": "feedback_case",
 }
 #: Query and body fields that name objects, and the kind they name.
 FIELD_KINDS = {
@@ -230,6 +237,8 @@ FIELD_KINDS = {
     "external_id": "external_id",
     "code": "unit",
     "account_manager": "email",
+    "owner": "quality_email",
+    "cause": "cause",
 }
 
 
@@ -304,4 +313,3 @@ def test_api_answers_as_its_schema_says(case, role, fuzz_world):
     except BaseException:
         COUNTS.failed_requests[role] += 1
         raise
-

@@ -32,6 +32,7 @@ class AuditAction(models.TextChoices):
     ANSWER_CHANGE = "answer.change", _("Answer changed")
     ANSWER_DELETE = "answer.delete", _("Answer deleted")
     ANSWER_ERASE = "answer.erase", _("Answers erased or anonymised")
+    FEEDBACK_CASE_CHANGE = "feedback_case.change", _("Feedback case changed")
 
 
 class AuditEventQuerySet(models.QuerySet):

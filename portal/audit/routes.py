@@ -23,7 +23,7 @@ from cooperation.models import (
     SteeringGroupMeeting,
 )
 from portal.audit.models import AuditAction as A
-from surveys.models import BindingTarget, Response, Visit
+from surveys.models import BindingTarget, FeedbackCase, Response, Visit
 
 
 def _customer_of(model, path: str = "customer", kwarg: str = "pk", field: str = "pk") -> Callable[[dict], QuerySet]:
@@ -71,6 +71,10 @@ AUDITED_ROUTES: dict[str, AuditedRoute] = {
     "comment-list": AuditedRoute(A.COMMENTS_VIEW),
     "quality-comments": AuditedRoute(A.COMMENTS_VIEW),
     "admin:surveys_response_change": AuditedRoute(A.COMMENTS_VIEW, customer=_customer_of(Response, kwarg="object_id")),
+    # Feedback cases: the answer's comment and, where the person asked for it, their contact.
+    "feedback-case-list": AuditedRoute(A.COMMENTS_VIEW),
+    "feedback-case-detail": AuditedRoute(A.COMMENTS_VIEW, customer=_customer_of(FeedbackCase, "response__customer")),
+    "feedback-case-page": AuditedRoute(A.COMMENTS_VIEW, customer=_customer_of(FeedbackCase, "response__customer")),
     # Binding-target reports: page, API and CSV.
     "binding-target-report": AuditedRoute(A.REPORT_VIEW, customer=_customer_of(BindingTarget)),
     "binding-target-csv": AuditedRoute(A.REPORT_EXPORT, customer=_customer_of(BindingTarget)),
@@ -146,5 +150,10 @@ UNAUDITED_ROUTES: frozenset[str] = frozenset(
         "surveys:nps-rounds",
         "binding-target-list",
         "binding-target-detail",
+        # The feedback-case queue and figures: scores, units, due times and counts, no comment
+        # or contact (the case's own page and the API, which show them, are audited).
+        "feedback-case-queue",
+        "feedback-case-report",
+        "feedback-case-figures",
     }
 )

@@ -14,9 +14,10 @@ urlpatterns = router.urls
 # --- Statistics ---
 from django.urls import path  # noqa: E402
 
-from surveys.api import statistics  # noqa: E402
+from surveys.api import feedback_cases, statistics  # noqa: E402
 
 router.register("binding-targets", statistics.BindingTargetViewSet, basename="binding-target")
+router.register("feedback-cases", feedback_cases.FeedbackCaseViewSet, basename="feedback-case")
 urlpatterns = [
     path("nps/", statistics.NpsView.as_view(), name="nps"),
     path("coping/", statistics.CopingView.as_view(), name="coping"),

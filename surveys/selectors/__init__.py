@@ -4,6 +4,16 @@ from surveys.selectors.by_customer import (  # noqa: F401
     answer_counts_by_customer_month,
     answer_totals_by_customer,
 )
+from surveys.selectors.feedback_cases import (  # noqa: F401
+    feedback_case_figures,
+    feedback_case_figures_by_period,
+    feedback_case_history,
+    feedback_case_list,
+    feedback_case_scope,
+    feedback_cause_choices,
+    feedback_cause_totals,
+    units_followed,
+)
 from surveys.selectors.invitations import (  # noqa: F401
     invitation_for_token,
     nps_round_customers,

@@ -24,6 +24,16 @@ from surveys.services.dispatch import (  # noqa: F401
     invitations_expire,
     surveys_dispatch_due,
 )
+from surveys.services.feedback_cases import (  # noqa: F401
+    DETRACTOR_MAX_SCORE,
+    feedback_case_due,
+    feedback_case_open,
+    feedback_case_update,
+    feedback_cases_escalate,
+    may_work_on,
+    quality_units_set,
+    unit_quality_staff,
+)
 from surveys.services.nps_rounds import (  # noqa: F401
     nps_round_start,
 )

@@ -16,6 +16,7 @@ from surveys.models import (
     SurveyInvitation,
     SurveyOptOut,
 )
+from surveys.services.feedback_cases import feedback_case_open
 from surveys.services.statistics import nps_rollup_add
 
 logger = logging.getLogger(__name__)
@@ -25,9 +26,17 @@ logger = logging.getLogger(__name__)
 
 
 def response_record(
-    *, invitation: SurveyInvitation, score: int, coping: str = "", comment: str = "", language: str
+    *,
+    invitation: SurveyInvitation,
+    score: int,
+    coping: str = "",
+    comment: str = "",
+    language: str,
+    contact: str = "",
 ) -> Response | None:
-    """Record the answer to a sent invitation; None if it was answered already (nothing changes)."""
+    """Record the answer to a sent invitation; None if it was answered already (nothing changes).
+    A patient's answer of 0–6, or one with a ``contact`` (the person asked to be contacted and
+    gave a phone number or an email address), opens a feedback case in the same transaction."""
     now = timezone.now()
     with transaction.atomic():
         # The conditional UPDATE lets exactly one of two simultaneous submits through.
@@ -48,6 +57,7 @@ def response_record(
             **invitation.facts(),
         )
         nps_rollup_add(response=response)
+        feedback_case_open(response=response, contact=contact)
     return response
 
 

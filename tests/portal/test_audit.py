@@ -21,6 +21,7 @@ from portal.audit.models import AuditEvent
 from portal.audit.routes import AUDITED_ROUTES, UNAUDITED_ROUTES
 from portal.audit.tasks import expire_audit_events
 from surveys.models import BindingTarget, Response
+from surveys.services import feedback_case_open
 from tests.cooperation import factories as f
 from tests.surveys.factories import InvitationFactory, UnitFactory, VisitFactory
 from tests.surveys.factories_stats import answer, answers
@@ -160,6 +161,9 @@ def _objects(customer):
         "visit": VisitFactory(customer=customer, external_id="v-audit").external_id,
         "target": BindingTarget.objects.create(year=2026, scope="customer", customer=customer, target=60).pk,
         "response": answer(9, "2026-02-10T10:00Z", customer=customer, comment=COMMENT).pk,
+        "feedback-case": feedback_case_open(
+            response=answer(3, "2026-02-11T10:00Z", customer=customer, comment=COMMENT)
+        ).pk,
     }
 
 
@@ -180,6 +184,8 @@ ROUTE_ARGS = {
     "sick-leave-detail": ["sick-leave"],
     "contact-detail": ["contact"],
     "visit-detail": ["visit"],
+    "feedback-case-detail": ["feedback-case"],
+    "feedback-case-page": ["feedback-case"],
 }
 #: Lists answer for the customer given as a parameter; visits are only ever posted.
 GET_NOT_ALLOWED = {"visit-list"}
