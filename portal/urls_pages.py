@@ -4,5 +4,6 @@ from portal import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("", include("cooperation.urls")),
 ]
