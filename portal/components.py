@@ -114,6 +114,9 @@ class Chart:
     band_lower: list[float | None] | None = None
     band_upper: list[float | None] | None = None
     band_label: str = ""
+    #: Fixed ends of the value axis (a percentage or an NPS never passes 100), or None for automatic.
+    y_min: float | None = None
+    y_max: float | None = None
 
     @property
     def has_data(self) -> bool:
@@ -132,6 +135,8 @@ class Chart:
             "target": self.target,
             "targetLabel": self.target_label,
             "unit": self.unit,
+            "yMin": self.y_min,
+            "yMax": self.y_max,
             "band": None
             if self.band_lower is None
             else {"label": self.band_label, "lower": self.band_lower, "upper": self.band_upper},

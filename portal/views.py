@@ -120,6 +120,7 @@ def _nps_chart(group: dict) -> Chart:
         band_lower=[None if p["nps"] is None else max(-100.0, round(p["nps"] - p["moe95"], 1)) for p in periods],
         band_upper=[None if p["nps"] is None else min(100.0, round(p["nps"] + p["moe95"], 1)) for p in periods],
         band_label=_("Margin of error (95 %)"),
+        y_max=100,
     )
     return _hidden_if_empty(chart)
 
@@ -184,6 +185,7 @@ def dashboard(request):
             series=[Series(_("Health percentage (12 months)"), [point["health_percentage"] for point in trend])],
             caption=_("Health percentage over the previous 12 months, at the end of each month"),
             unit=" %",
+            y_max=100,
             hidden_labels=[point["month"] for point in trend if point["suppressed"]],
             suppression_reason="employees",
         )
@@ -198,6 +200,8 @@ def dashboard(request):
             series=[Series(_("Coping better"), [p["coping_better"] for p in coping["periods"]])],
             caption=_("Employees coping better after the appointment, by quarter"),
             unit=" %",
+            y_min=0,
+            y_max=100,
             hidden_labels=[p["period"] for p in coping["periods"] if p["suppressed"]],
             suppression_reason="published",
         )

@@ -9,6 +9,14 @@
     return value || fallback;
   }
 
+  function valueAxis(spec, line) {
+    var axis = { grid: { color: line }, grace: "5%" };
+    // A fixed end (a percentage never passes 100) replaces the grace on that side.
+    if (spec.yMax !== null && spec.yMax !== undefined) { axis.suggestedMax = spec.yMax; axis.max = spec.yMax; }
+    if (spec.yMin !== null && spec.yMin !== undefined) { axis.min = spec.yMin; }
+    return axis;
+  }
+
   function draw(canvas) {
     var source = document.getElementById(canvas.dataset.chart);
     if (!source || typeof window.Chart === "undefined") { return; }
@@ -72,7 +80,7 @@
         },
         scales: sparkline
           ? { x: { display: false }, y: { display: false, grace: "10%" } }
-          : { x: { grid: { color: line } }, y: { grid: { color: line }, grace: "5%" } }
+          : { x: { grid: { color: line } }, y: valueAxis(spec, line) }
       }
     });
     canvas.dataset.rendered = chart ? "true" : "false";
