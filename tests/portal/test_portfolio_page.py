@@ -116,7 +116,7 @@ def test_sort_links_say_the_direction_to_assistive_technology(client, am, three)
 def test_a_row_shows_its_figures_and_warnings_in_words(client, am, three):
     sign_in(client, am)
     page = get(client, "?q=Gamma").content.decode()
-    assert "1 overdue" in page and "badge-overdue" in page
+    assert "1 overdue" in page and 'badge-overdue' in page
     assert "Goal off track: Health percentage" in page
     assert "NPS below target" in page
     assert "Follow-up" in page
