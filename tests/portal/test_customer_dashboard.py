@@ -148,6 +148,16 @@ def test_the_goal_table_and_the_charts_show_the_same_figures(client, users, cust
 
 
 @pytest.mark.django_db
+def test_the_api_gives_a_goal_the_same_published_value_as_the_dashboard(users, customer, today, api_as):
+    _own_company(customer)
+    goal = customer.agreements.get().goals.get(indicator=Indicator.NPS_SUPERVISORS)
+    value = api_as(users["decision-maker"]).get(f"/api/v1/goals/{goal.pk}/indicator/").json()
+    assert value["current_value"] == 66.7 and value["window"] == {"start": "2026-01-01", "end": "2026-06-30"}
+    hidden = customer.agreements.get().goals.get(indicator=Indicator.NPS_DECISION_MAKERS)
+    assert api_as(users["decision-maker"]).get(f"/api/v1/goals/{hidden.pk}/indicator/").json()["current_value"] is None
+
+
+@pytest.mark.django_db
 def test_a_hidden_cell_is_explained_and_its_figures_never_leak(client, users, customer, today):
     _own_company(customer)
     html = _page(client, users["decision-maker"])
