@@ -106,6 +106,17 @@ class Chart:
     unit: str = ""
     suppressed: bool = False
     hidden_labels: list[str] = field(default_factory=list)
+    #: Why hidden cells are hidden, in the suppression note's words: "" (too few answers),
+    #: "published" (too few answers, or derivable from the figures shown), "employees".
+    suppression_reason: str = ""
+    #: A shaded band around the first series (e.g. the NPS's 95 % margin of error): the lower
+    #: and upper value of each label, None where there is none.
+    band_lower: list[float | None] | None = None
+    band_upper: list[float | None] | None = None
+    band_label: str = ""
+    #: Fixed ends of the value axis (a percentage or an NPS never passes 100), or None for automatic.
+    y_min: float | None = None
+    y_max: float | None = None
 
     @property
     def has_data(self) -> bool:
@@ -124,12 +135,22 @@ class Chart:
             "target": self.target,
             "targetLabel": self.target_label,
             "unit": self.unit,
+            "yMin": self.y_min,
+            "yMax": self.y_max,
+            "band": None
+            if self.band_lower is None
+            else {"label": self.band_label, "lower": self.band_lower, "upper": self.band_upper},
         }
 
     def rows(self) -> list[dict]:
         """The figures by label, for the fallback table."""
         return [
-            {"label": label, "values": [s.values[i] for s in self.series], "hidden": label in self.hidden_labels}
+            {
+                "label": label,
+                "values": [s.values[i] for s in self.series],
+                "hidden": label in self.hidden_labels,
+                "band": None if self.band_lower is None else (self.band_lower[i], self.band_upper[i]),
+            }
             for i, label in enumerate(self.labels)
         ]
 
@@ -146,3 +167,5 @@ class KeyFigure:
     trend: Chart | None = None
     note: str = ""
     suppressed: bool = False
+    #: As Chart.suppression_reason.
+    suppression_reason: str = ""

@@ -9,6 +9,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from cooperation import services as cooperation_services
 from cooperation.models import Contact, CorporateCustomer, Employee
 from portal.accounts.models import User
 from surveys import services as survey_services
@@ -51,6 +52,8 @@ SCORE_WEIGHTS = {
 }
 VISITS_PER_EMPLOYEE_YEAR = 2.4
 ANSWER_RATE = 0.35
+#: Supervisors of the demo company who answer the supervisors' survey besides its contact person.
+DEMO_SUPERVISORS = 6
 COMMENTS = [
     "Sain hyvät ohjeet ja apua nopeasti.",
     "Lääkäri kuunteli ja selitti asiat selkeästi.",
@@ -197,6 +200,19 @@ def _answer(invitation: SurveyInvitation, rng: random.Random, group: str) -> Res
 def _contact_answers(customers, rng: random.Random, now) -> list[Response]:
     """Last spring's rounds to supervisors and decision-makers (Contacts)."""
     invitations = []
+    if customers:
+        # The demo company's supervisors answer as a group large enough to be published to its
+        # decision-maker (the single decision-maker's answers stay hidden, as they would).
+        first = customers[0]
+        slug = first.name.split()[0].lower()
+        for i in range(1, DEMO_SUPERVISORS + 1):
+            cooperation_services.contact_create(
+                customer=first,
+                name=f"Esihenkilö {i} {first.name.split()[0]}",
+                role=Contact.ContactRole.SUPERVISOR,
+                email=f"supervisor{i}@{slug}.example",
+                language="fi",
+            )
     for customer in customers:
         for contact in Contact.objects.filter(customer=customer, role__in=["supervisor", "decision-maker"]):
             for months_ago in (2, 8):

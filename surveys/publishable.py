@@ -432,11 +432,50 @@ def published_statistics(question: PublishedQuestion, *, kind: str, today: dt.da
 
 
 def published_nps(*, customer: CorporateCustomer, group: str, on: dt.date) -> dict:
-    """The NPS a goal shows a customer's people on ``on``: the year to date of the last quarter
-    closed by then (never a rolling window, which would change with each answer). Returns the
-    total cell and its period."""
+    """The NPS a goal and the dashboard show a customer's people on ``on``: the latest year to
+    date that is published by then (never a rolling window, which would change with each
+    answer). That is the year to date of the last closed quarter; when that cell is hidden (its
+    quarter alone had fewer than MIN_GROUP_SIZE answers, so the run would give it away), the year
+    to date of the quarter before it, back to the previous year's whole year. Returns the total
+    cell and its period; a hidden total (``suppressed``) when none of them is published."""
     today = min(on, publication_today())
     year, quarter = latest_closed_quarter(today)
-    question = PublishedQuestion(customer, group, None, year, 1, quarter, None)
-    total = published_statistics(question, kind="nps", today=today)["total"]
-    return {"total": total, "start": dt.date(year, 1, 1), "end": quarter_last(year, quarter)}
+    first_total = None
+    for candidate_year in (year, year - 1):
+        published = PublishedYear(customer=customer, group=group, year=candidate_year, today=today)
+        last = quarter if candidate_year == year else 4
+        for end_quarter in range(last, 0, -1):
+            if published.published(ALL, 1, end_quarter) or (first_total is None and end_quarter == last):
+                question = PublishedQuestion(customer, group, None, candidate_year, 1, end_quarter, None)
+                total = published_statistics(question, kind="nps", today=today)["total"]
+                result = {
+                    "total": total,
+                    "start": dt.date(candidate_year, 1, 1),
+                    "end": quarter_last(candidate_year, end_quarter),
+                }
+                if not total["suppressed"]:
+                    return result
+                first_total = first_total or result
+    return first_total
+
+
+def published_score_distribution(question: PublishedQuestion, *, today: dt.date | None = None) -> dict | None:
+    """How many answers gave each score 0..10 in the cell ``question`` names (all unit types), or
+    None when that cell is hidden: a distribution is one more figure of a published cell, so
+    it is shown exactly where the cell's respondent count is (a published cell holds whole
+    blocks of at least MIN_GROUP_SIZE respondents), and never for a hidden one."""
+    today = today or publication_today()
+    year = PublishedYear(customer=question.customer, group=question.group, year=question.year, today=today)
+    if question.unit_type or not year.published(ALL, question.first_quarter, question.last_quarter):
+        return None
+    rows = _between_days(
+        Response.objects.filter(customer=question.customer, respondent_group=question.group),
+        quarter_first(question.year, question.first_quarter),
+        quarter_last(question.year, question.last_quarter),
+        moment="answered_at",
+    )
+    counts = dict.fromkeys(range(11), 0)
+    for score, n in rows.values_list("score").annotate(n=Count("score")).order_by().values_list("score", "n"):
+        if score is not None:
+            counts[score] += n
+    return counts

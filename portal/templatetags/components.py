@@ -35,5 +35,7 @@ def empty_state(message, action_url="", action_label=""):
 
 
 @register.inclusion_tag("components/suppression_note.html")
-def suppression_note():
-    return {"min_size": settings.MIN_GROUP_SIZE}
+def suppression_note(reason=""):
+    """``reason``: "" (fewer answers than the minimum), "published" (fewer answers, or a figure
+    that could be worked out from the ones shown with it), "employees" (a health figure)."""
+    return {"min_size": settings.MIN_GROUP_SIZE, "reason": reason}

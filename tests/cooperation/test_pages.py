@@ -121,8 +121,10 @@ class TestDecisionMaker:
         ContactFactory(customer=customer, name="Own Contact")
         sign_in(client, users["decision-maker"])
         response = client.get(reverse("home"), follow=True)
-        assert response.redirect_chain[-1][0] == reverse("cooperation:customer-detail", args=[customer.business_id])
-        assert "Own Contact" in response.content.decode()
+        assert response.redirect_chain[-1][0] == reverse("dashboard")
+        assert customer.name in response.content.decode()
+        own = client.get(reverse("cooperation:customer-detail", args=[customer.business_id]))
+        assert "Own Contact" in own.content.decode()
         assert client.get(reverse("cooperation:customer-detail", args=[other_customer.business_id])).status_code == 404
         assert client.get(reverse("cooperation:customer-list")).status_code == 200
         assert other_customer.name not in client.get(reverse("cooperation:customer-list")).content.decode()

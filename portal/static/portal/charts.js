@@ -9,6 +9,14 @@
     return value || fallback;
   }
 
+  function valueAxis(spec, line) {
+    var axis = { grid: { color: line }, grace: "5%" };
+    // A fixed end (a percentage never passes 100) replaces the grace on that side.
+    if (spec.yMax !== null && spec.yMax !== undefined) { axis.suggestedMax = spec.yMax; axis.max = spec.yMax; }
+    if (spec.yMin !== null && spec.yMin !== undefined) { axis.min = spec.yMin; }
+    return axis;
+  }
+
   function draw(canvas) {
     var source = document.getElementById(canvas.dataset.chart);
     if (!source || typeof window.Chart === "undefined") { return; }
@@ -29,6 +37,18 @@
         tension: 0
       };
     });
+    if (spec.band) {
+      // The margin of error: a shaded band between the lower and the upper line (no legend entry
+      // for the lower one, which only anchors the fill).
+      datasets.push({
+        type: "line", label: "", data: spec.band.lower, borderWidth: 0, pointRadius: 0,
+        fill: false, spanGaps: false, tension: 0, bandLower: true
+      });
+      datasets.push({
+        type: "line", label: spec.band.label, data: spec.band.upper, borderWidth: 0, pointRadius: 0,
+        fill: "-1", backgroundColor: colour("--band", "rgba(0, 96, 122, 0.15)"), spanGaps: false, tension: 0
+      });
+    }
     if (spec.target !== null && spec.target !== undefined) {
       datasets.push({
         type: "line",
@@ -48,10 +68,19 @@
         maintainAspectRatio: false,
         animation: false,
         events: sparkline ? [] : ["mousemove", "mouseout", "click", "touchstart", "touchmove"],
-        plugins: { legend: { display: !sparkline }, tooltip: { enabled: !sparkline } },
+        plugins: {
+          legend: {
+            display: !sparkline,
+            labels: { filter: function (item, data) { return !data.datasets[item.datasetIndex].bandLower; } }
+          },
+          tooltip: {
+            enabled: !sparkline,
+            filter: function (item) { return !item.dataset.bandLower; }
+          }
+        },
         scales: sparkline
           ? { x: { display: false }, y: { display: false, grace: "10%" } }
-          : { x: { grid: { color: line } }, y: { grid: { color: line }, grace: "5%" } }
+          : { x: { grid: { color: line } }, y: valueAxis(spec, line) }
       }
     });
     canvas.dataset.rendered = chart ? "true" : "false";
