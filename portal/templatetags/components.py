@@ -1,7 +1,8 @@
 """The shared page components: ``{% load components %}`` then ``{% chart c %}``,
 ``{% key_figure f %}``, ``{% table_head t %}``, ``{% pager t %}``, ``{% empty_state "…" %}``,
-``{% suppression_note %}``. Each renders templates/components/<name>.html from plain data
-(portal.components); none queries the database."""
+``{% suppression_note %}``, ``{% stepper steps "label" %}``, ``{% checklist items "empty" %}``.
+Each renders templates/components/<name>.html from plain data (portal.components); none queries
+the database."""
 
 from django import template
 from django.conf import settings
@@ -37,3 +38,13 @@ def empty_state(message, action_url="", action_label=""):
 @register.inclusion_tag("components/suppression_note.html")
 def suppression_note():
     return {"min_size": settings.MIN_GROUP_SIZE}
+
+
+@register.inclusion_tag("components/stepper.html")
+def stepper(steps, label=""):
+    return {"steps": steps, "label": label}
+
+
+@register.inclusion_tag("components/checklist.html")
+def checklist(items, empty=""):
+    return {"items": items, "empty": empty}
