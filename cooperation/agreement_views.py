@@ -70,7 +70,10 @@ def agreement_step(request, pk: int, step: str):
         raise PermissionDenied
     form = STEP_FORMS[step](request.POST)
     advancing = "advance" in request.POST
-    if form.is_valid():
+    if agreement.phase == Phase.CLOSED:
+        form.is_valid()
+        form.add_error(None, _("A closed agreement cannot change."))
+    elif form.is_valid():
         try:
             agreement = services.agreement_step_submit(
                 agreement=agreement,
@@ -134,6 +137,8 @@ def _step_page(request, agreement, step: str, *, form=None):
         "steps": steps,
         "step": this,
         "form": form if may_write else None,
+        # Messages of a refused request are shown even where the page has no form to correct.
+        "summary_form": form,
         "may_write": may_write,
         # Only the step the agreement stands at moves on; a closed agreement has nowhere to go.
         "may_advance": may_write and this["state"] == "current",
