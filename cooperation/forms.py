@@ -16,6 +16,16 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, messages)
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker: its value is always ISO (2026-01-31), whatever the page's language,
+    or the picker shows a stored date as empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class CustomerForm(forms.Form):
     business_id = forms.CharField(label=_("Business ID"), max_length=9, help_text=_("In the form 1234567-8."))
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -39,8 +49,8 @@ class ContactForm(forms.Form):
 
 class AgreementForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    period_start = forms.DateField(label=_("Period start"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("Period end"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(label=_("Period start"), widget=DateInput())
+    period_end = forms.DateField(label=_("Period end"), widget=DateInput())
 
 
 class StepForm(forms.Form):
@@ -78,12 +88,12 @@ class OrientationStepForm(StepForm):
     )
     period_start = forms.DateField(
         label=_("Period start"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={"required": _("Give the date the period starts.")},
     )
     period_end = forms.DateField(
         label=_("Period end"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={"required": _("Give the date the period ends.")},
     )
     customer_responsibility_goals = forms.CharField(
@@ -159,7 +169,7 @@ class GoalForm(forms.Form):
         decimal_places=2,
         required=False,
     )
-    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput(), required=False)
 
 
 def _person_label(user) -> str:
@@ -179,7 +189,7 @@ class AgreementChoiceField(forms.ModelChoiceField):
 class MeetingForm(forms.Form):
     """A steering-group meeting: participants of both sides, agenda, minutes and decisions."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     agreement = AgreementChoiceField(
         label=_("Agreement followed up"), queryset=None, required=False, empty_label=_("None")
     )
@@ -223,7 +233,7 @@ class ActionItemForm(forms.Form):
     description = forms.CharField(label=_("Action item"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
     owner = forms.ChoiceField(label=_("Owner"), required=False)
     owner_name = forms.CharField(label=_("Owner's name, if not in the list"), max_length=200, required=False)
-    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput(), required=False)
 
     def __init__(self, *args, customer, provider_people, **kwargs):
         super().__init__(*args, **kwargs)

@@ -136,6 +136,12 @@ class TestStepPages:
             shown = {name for name in every if f'name="{name}"' in html}
             assert shown == set(names), step
 
+    @pytest.mark.parametrize("language", ["fi", "sv", "en"])
+    def test_the_date_pickers_show_the_stored_period_in_every_language(self, signed_in_manager, customer, language):
+        agreement = AgreementFactory(customer=customer, period_start=dt.date(2026, 1, 31))
+        html = signed_in_manager.get(step_url(agreement, "orientation"), HTTP_ACCEPT_LANGUAGE=language)
+        assert 'type="date" name="period_start" value="2026-01-31"' in html.content.decode()
+
     def test_a_later_step_is_not_open_yet(self, signed_in_manager, customer):
         agreement = AgreementFactory(customer=customer)
         response = signed_in_manager.get(step_url(agreement, "planning"))
