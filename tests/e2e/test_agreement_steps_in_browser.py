@@ -67,6 +67,7 @@ def test_an_account_manager_walks_the_agreement_through_its_steps(page, manager,
     expect(page.locator("h2.step-title")).to_have_text("Orientation")
     expect(page.locator("main")).to_contain_text("This phase is done")
     expect(page.locator("button[name=advance]")).to_have_count(0)
+    page.screenshot(path=str(SCREENSHOTS / "agreement-orientation-done-en-desktop.png"), full_page=True)
     page.go_back()
     page.get_by_label("Personnel management").check()
     page.fill("#id_identification_notes", "Early support in supervisory work")
