@@ -197,3 +197,17 @@ def test_every_step_in_every_language_on_a_laptop_and_a_phone(browser, live_serv
             page.screenshot(path=str(SCREENSHOTS / f"agreement-goal-form-{language}-{width_name}.png"), full_page=True)
             assert no_sideways_scrolling(page), f"the goal form scrolls sideways at {width} px in {language}"
         context.close()
+
+
+def test_the_customers_decision_maker_reads_the_steps_on_a_phone(page, users, one_agreement_per_step):
+    width, height = WIDTHS["phone"]
+    page.set_viewport_size({"width": width, "height": height})
+    sign_in(page, users["decision-maker"].email)
+    agreement = one_agreement_per_step["follow-up"]
+    for step in STEPS:
+        page.goto(f"/agreements/{agreement.pk}/steps/{step}/")
+        expect(page.locator("main form")).to_have_count(0)
+        expect(page.locator("main a", has_text="Edit")).to_have_count(0)
+        page.screenshot(path=str(SCREENSHOTS / f"agreement-{step}-read-only-en-phone.png"), full_page=True)
+        assert no_sideways_scrolling(page), f"{step} scrolls sideways for the decision-maker"
+    expect(page.locator("#follow-up-goals")).to_contain_text("Esihenkilöistä")
