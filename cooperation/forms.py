@@ -16,6 +16,16 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, messages)
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker: its value is always ISO (2026-01-31), whatever the page's language,
+    or the picker shows a stored date as empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class CustomerForm(forms.Form):
     business_id = forms.CharField(label=_("Business ID"), max_length=9, help_text=_("In the form 1234567-8."))
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -39,21 +49,70 @@ class ContactForm(forms.Form):
 
 class AgreementForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    period_start = forms.DateField(label=_("Period start"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("Period end"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(label=_("Period start"), widget=DateInput())
+    period_end = forms.DateField(label=_("Period end"), widget=DateInput())
 
 
-class AgreementContentForm(forms.Form):
-    """What each phase records: orientation, identification, planning and agreement."""
+class StepForm(forms.Form):
+    """One step of the agreement: its own fields, and the way on to the next phase."""
 
+    #: The agreement's fields this step edits, in the order of the page.
+    agreement_fields: tuple[str, ...] = ()
+
+    to_phase = forms.CharField(widget=forms.HiddenInput, required=False)
+    note = forms.CharField(
+        label=_("Note on moving on (optional)"),
+        help_text=_("Kept in the history with the phase change, e.g. where it was agreed."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+
+    @classmethod
+    def initial_for(cls, agreement) -> dict:
+        return {name: getattr(agreement, name) for name in cls.agreement_fields} | {"to_phase": agreement.next_phase}
+
+    def field_list(self):
+        """The step's own fields (the note belongs to moving on and is shown there)."""
+        return [self[name] for name in self.agreement_fields]
+
+    def step_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.agreement_fields}
+
+
+class OrientationStepForm(StepForm):
+    agreement_fields = ("title", "period_start", "period_end", "customer_responsibility_goals", "themes")
+
+    title = forms.CharField(
+        label=_("Title"), max_length=200, error_messages={"required": _("Give the agreement a title.")}
+    )
+    period_start = forms.DateField(
+        label=_("Period start"),
+        widget=DateInput(),
+        error_messages={"required": _("Give the date the period starts.")},
+    )
+    period_end = forms.DateField(
+        label=_("Period end"),
+        widget=DateInput(),
+        error_messages={"required": _("Give the date the period ends.")},
+    )
     customer_responsibility_goals = forms.CharField(
         label=_("The customer's responsibility themes and goals"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the customer's own responsibility strategy says about its personnel."),
+        widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
     themes = forms.MultipleChoiceField(
-        label=_("Themes"), choices=Theme.choices, widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Themes of the customer's responsibility work"),
+        choices=Theme.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
+
+
+class IdentificationStepForm(StepForm):
+    agreement_fields = ("identified_themes", "identification_notes")
+
     identified_themes = forms.MultipleChoiceField(
         label=_("Themes concerning personnel well-being and work ability"),
         choices=Theme.choices,
@@ -61,18 +120,34 @@ class AgreementContentForm(forms.Form):
         required=False,
     )
     identification_notes = forms.CharField(
-        label=_("Identification notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Identification notes"),
+        help_text=_("How the themes show in the customer's responsibility goals."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
+
+
+class PlanningStepForm(StepForm):
+    agreement_fields = ("support_actions", "agreed_by_provider", "agreed_by_customer")
+
     support_actions = forms.CharField(
-        label=_("Agreed support actions"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Agreed support actions"),
+        help_text=_("How the provider supports the customer in reaching the goals."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
     agreed_by_provider = forms.CharField(label=_("Agreed by (provider)"), max_length=200, required=False)
     agreed_by_customer = forms.CharField(label=_("Agreed by (customer)"), max_length=200, required=False)
 
 
-class AdvanceForm(forms.Form):
-    to_phase = forms.CharField(widget=forms.HiddenInput)
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+#: The form of each step; the agreed and follow-up steps have no fields of their own.
+STEP_FORMS = {
+    "orientation": OrientationStepForm,
+    "identification": IdentificationStepForm,
+    "planning": PlanningStepForm,
+    "agreed": StepForm,
+    "follow-up": StepForm,
+}
 
 
 class GoalForm(forms.Form):
@@ -80,9 +155,21 @@ class GoalForm(forms.Form):
     indicator = forms.ChoiceField(label=_("Indicator"), choices=Indicator.choices)
     custom_indicator = forms.CharField(label=_("Custom indicator"), max_length=200, required=False)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    baseline = forms.DecimalField(label=_("Baseline"), max_digits=12, decimal_places=2, required=False)
-    target = forms.DecimalField(label=_("Target"), max_digits=12, decimal_places=2, required=False)
-    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    baseline = forms.DecimalField(
+        label=_("Baseline"),
+        help_text=_("The value when the agreement starts."),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+    )
+    target = forms.DecimalField(
+        label=_("Target"),
+        help_text=_("A target below the baseline means the goal is to bring the value down."),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+    )
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput(), required=False)
 
 
 def _person_label(user) -> str:
@@ -102,7 +189,7 @@ class AgreementChoiceField(forms.ModelChoiceField):
 class MeetingForm(forms.Form):
     """A steering-group meeting: participants of both sides, agenda, minutes and decisions."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     agreement = AgreementChoiceField(
         label=_("Agreement followed up"), queryset=None, required=False, empty_label=_("None")
     )
@@ -146,7 +233,7 @@ class ActionItemForm(forms.Form):
     description = forms.CharField(label=_("Action item"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
     owner = forms.ChoiceField(label=_("Owner"), required=False)
     owner_name = forms.CharField(label=_("Owner's name, if not in the list"), max_length=200, required=False)
-    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput(), required=False)
 
     def __init__(self, *args, customer, provider_people, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cooperation import views
+from cooperation import agreement_views, views
 
 app_name = "cooperation"
 
@@ -9,11 +9,11 @@ urlpatterns = [
     path("customers/new/", views.customer_create, name="customer-create"),
     path("customers/<str:business_id>/", views.customer_detail, name="customer-detail"),
     path("customers/<str:business_id>/contacts/new/", views.contact_create, name="contact-create"),
-    path("customers/<str:business_id>/agreements/new/", views.agreement_create, name="agreement-create"),
-    path("agreements/<int:pk>/", views.agreement_detail, name="agreement-detail"),
-    path("agreements/<int:pk>/edit/", views.agreement_update, name="agreement-update"),
-    path("agreements/<int:pk>/advance/", views.agreement_advance, name="agreement-advance"),
-    path("agreements/<int:pk>/goals/", views.goal_create, name="goal-create"),
+    path("customers/<str:business_id>/agreements/new/", agreement_views.agreement_create, name="agreement-create"),
+    path("agreements/<int:pk>/", agreement_views.agreement_detail, name="agreement-detail"),
+    path("agreements/<int:pk>/steps/<slug:step>/", agreement_views.agreement_step, name="agreement-step"),
+    path("agreements/<int:pk>/goals/new/", agreement_views.goal_create, name="goal-create"),
+    path("goals/<int:pk>/edit/", agreement_views.goal_update, name="goal-update"),
     path("customers/<str:business_id>/meetings/", views.meeting_list, name="meeting-list"),
     path("customers/<str:business_id>/meetings/new/", views.meeting_create, name="meeting-create"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),

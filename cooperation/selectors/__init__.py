@@ -1,6 +1,13 @@
 """Reads of the cooperation domain, always scoped to what the user may see
 (``cooperation.access.customer_scope``): an object outside the scope is simply not there."""
 
+from cooperation.selectors.agreement_steps import (  # noqa: F401
+    STEP_PHASES,
+    Prerequisite,
+    agreement_current_step,
+    agreement_steps,
+    phase_prerequisites,
+)
 from cooperation.selectors.agreements import (  # noqa: F401
     HEALTH_INDICATORS,
     SURVEY_INDICATORS,

@@ -4,6 +4,9 @@ responsibility agreements with their phases, goals, measurements and steering-gr
 Every function takes keyword arguments only, runs in one transaction and raises Django's
 ``ValidationError`` with a message per field, so nothing is ever half-saved."""
 
+from cooperation.services.agreement_steps import (  # noqa: F401
+    agreement_step_submit,
+)
 from cooperation.services.agreements import (  # noqa: F401
     agreement_advance,
     agreement_create,

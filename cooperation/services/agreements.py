@@ -16,6 +16,7 @@ from cooperation.models import (
     ResponsibilityAgreement,
     Theme,
 )
+from cooperation.selectors.agreement_steps import phase_prerequisites
 from cooperation.services.common import (
     UNSET,
     Errors,
@@ -141,21 +142,11 @@ def _agreement_save(agreement: ResponsibilityAgreement, values: dict[str, Any]) 
 
 
 def _phase_prerequisites(agreement: ResponsibilityAgreement, to_phase: str, errors: Errors) -> None:
-    """What a phase needs done before the agreement may leave it (DOMAIN.md's three phases)."""
-    if agreement.phase == Phase.ORIENTATION and not agreement.customer_responsibility_goals.strip():
-        errors.add(
-            "customer_responsibility_goals",
-            _("Record the customer's responsibility themes and goals before moving on from orientation."),
-        )
-    if agreement.phase == Phase.IDENTIFICATION and not agreement.identified_themes:
-        errors.add("identified_themes", _("Identify at least one theme before planning."))
-    if to_phase == Phase.AGREED:
-        if not agreement.goals.filter(target__isnull=False).exists():
-            errors.add("goals", _("Agree at least one goal with a target first."))
-        if not agreement.agreed_by_provider.strip():
-            errors.add("agreed_by_provider", _("Name who agreed on the provider's side."))
-        if not agreement.agreed_by_customer.strip():
-            errors.add("agreed_by_customer", _("Name who agreed on the customer's side."))
+    """What a phase needs done before the agreement may leave it: the same list the step pages
+    show as a checklist (``phase_prerequisites``)."""
+    for prerequisite in phase_prerequisites(agreement=agreement):
+        if not prerequisite.met:
+            errors.add(prerequisite.field, prerequisite.message)
 
 
 @transaction.atomic

@@ -62,6 +62,7 @@ AUDITED_ROUTES: dict[str, AuditedRoute] = {
     "measurement-list": AuditedRoute(A.API_LIST),
     "measurement-detail": AuditedRoute(A.API_VIEW, customer=_customer_of(Measurement, "goal__agreement__customer")),
     "cooperation:agreement-detail": AuditedRoute(A.CUSTOMER_VIEW, customer=_customer_of(ResponsibilityAgreement)),
+    "cooperation:agreement-step": AuditedRoute(A.CUSTOMER_VIEW, customer=_customer_of(ResponsibilityAgreement)),
     # The meeting pack: goals' current values and the indicators since the last meeting.
     "cooperation:meeting-pack": AuditedRoute(A.REPORT_VIEW, customer=_customer_of(SteeringGroupMeeting)),
     # Health figures.
@@ -134,9 +135,8 @@ UNAUDITED_ROUTES: frozenset[str] = frozenset(
         "cooperation:customer-create",
         "cooperation:contact-create",
         "cooperation:agreement-create",
-        "cooperation:agreement-update",
-        "cooperation:agreement-advance",
         "cooperation:goal-create",
+        "cooperation:goal-update",
         "cooperation:meeting-create",
         "cooperation:meeting-update",
         "cooperation:action-item-create",

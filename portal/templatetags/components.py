@@ -1,7 +1,8 @@
 """The shared page components: ``{% load components %}`` then ``{% chart c %}``,
 ``{% key_figure f %}``, ``{% table_head t %}``, ``{% pager t %}``, ``{% empty_state "…" %}``,
-``{% suppression_note %}``. Each renders templates/components/<name>.html from plain data
-(portal.components); none queries the database."""
+``{% suppression_note %}``, ``{% stepper steps "label" %}``, ``{% checklist items "empty" %}``.
+Each renders templates/components/<name>.html from plain data (portal.components); none queries
+the database."""
 
 from django import template
 from django.conf import settings
@@ -39,3 +40,13 @@ def suppression_note(reason=""):
     """``reason``: "" (fewer answers than the minimum), "published" (fewer answers, or a figure
     that could be worked out from the ones shown with it), "employees" (a health figure)."""
     return {"min_size": settings.MIN_GROUP_SIZE, "reason": reason}
+
+
+@register.inclusion_tag("components/stepper.html")
+def stepper(steps, label=""):
+    return {"steps": steps, "label": label}
+
+
+@register.inclusion_tag("components/checklist.html")
+def checklist(items, empty=""):
+    return {"items": items, "empty": empty}

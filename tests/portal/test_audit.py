@@ -152,6 +152,7 @@ def _objects(customer):
     return {
         "business_id": customer.business_id,
         "agreement": agreement.pk,
+        "step": "orientation",
         "goal": goal.pk,
         "measurement": f.MeasurementFactory(goal=goal).pk,
         "employee": employee.pk,
@@ -172,6 +173,7 @@ ROUTE_ARGS = {
     "goal-indicator": ["goal"],
     "measurement-detail": ["measurement"],
     "cooperation:agreement-detail": ["agreement"],
+    "cooperation:agreement-step": ["agreement", "step"],
     "cooperation:meeting-pack": ["meeting"],
     "customer-health": ["business_id"],
     "customer-health-series": ["business_id"],
