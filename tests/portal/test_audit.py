@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
 from cooperation.audit import audit_record
+from cooperation.economics.models import WorkHealthMatrix
 from portal.accounts.models import User
 from portal.audit import services
 from portal.audit.models import AuditEvent
@@ -160,6 +161,7 @@ def _objects(customer):
         "visit": VisitFactory(customer=customer, external_id="v-audit").external_id,
         "target": BindingTarget.objects.create(year=2026, scope="customer", customer=customer, target=60).pk,
         "response": answer(9, "2026-02-10T10:00Z", customer=customer, comment=COMMENT).pk,
+        "matrix": WorkHealthMatrix.objects.create(customer=customer, name="Matrix", year=2026).pk,
     }
 
 
@@ -180,6 +182,10 @@ ROUTE_ARGS = {
     "sick-leave-detail": ["sick-leave"],
     "contact-detail": ["contact"],
     "visit-detail": ["visit"],
+    "cooperation:matrix-list": ["business_id"],
+    "cooperation:matrix-detail": ["matrix"],
+    "customer-matrices": ["business_id"],
+    "matrix-detail": ["matrix"],
 }
 #: Lists answer for the customer given as a parameter; visits are only ever posted.
 GET_NOT_ALLOWED = {"visit-list"}
