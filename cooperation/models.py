@@ -460,4 +460,4 @@ class ActionItem(TimeStamped):
 
 
 # The work-health matrices live with the rest of the economics, in cooperation/economics/.
-from cooperation.economics.models import MatrixIndicator, WorkHealthMatrix  # noqa: E402, F401
+from cooperation.economics.models import EconomicAssumptions, MatrixIndicator, WorkHealthMatrix  # noqa: E402, F401

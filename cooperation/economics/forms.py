@@ -1,8 +1,10 @@
 """Browser forms of the work-health matrix: they collect input; the services decide."""
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.economics import calculator
 from cooperation.economics.models import Direction, WorkHealthMatrix
 
 
@@ -76,3 +78,38 @@ class MatrixIndicatorsForm(forms.Form):
             }
             for code in self.codes
         ]
+
+
+class ScenarioForm(forms.Form):
+    """One scenario of the economic impact calculator; the ranges are the calculator's."""
+
+    employees = forms.DecimalField(label=_("Employees"), decimal_places=0, localize=True)
+    sick_leave_days = forms.DecimalField(label=_("Sick-leave days per person-year"), decimal_places=2, localize=True)
+    day_cost = forms.DecimalField(label=_("Cost of one sick-leave day (€)"), decimal_places=2, localize=True)
+    investment_per_employee = forms.DecimalField(
+        label=_("Occupational-health investment per employee a year (€)"), decimal_places=2, localize=True
+    )
+    sick_leave_reduction = forms.DecimalField(label=_("Reduction in sick leave (%)"), decimal_places=2, localize=True)
+    early_retirements_avoided = forms.DecimalField(
+        label=_("People kept from early retirement over the follow-up"), decimal_places=0, localize=True
+    )
+    monthly_pension = forms.DecimalField(
+        label=_("Their disability pension a month (€)"), decimal_places=2, localize=True
+    )
+    years = forms.DecimalField(label=_("Follow-up (years)"), decimal_places=0, localize=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (low, high) in calculator.LIMITS.items():
+            field = self.fields[name]
+            field.min_value, field.max_value = low, high
+            field.validators += [MinValueValidator(low), MaxValueValidator(high)]
+            field.widget.attrs.update({"min": low, "max": high, "inputmode": "decimal"})
+
+    def clean(self):
+        data = super().clean()
+        if set(calculator.LIMITS) <= set(data):
+            for name, problem in calculator.scenario_errors(data).items():
+                if problem == "more_than_employees":
+                    self.add_error(name, _("There cannot be more of them than employees."))
+        return data

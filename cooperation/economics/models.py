@@ -93,3 +93,23 @@ class MatrixIndicator(models.Model):
         """The name in the active language, English where a translation is missing."""
         language = (get_language() or "en")[:2]
         return getattr(self, f"name_{language}", "") or self.name_en
+
+
+class EconomicAssumptions(models.Model):
+    """The calculator's two scenarios as the account manager last saved them for a customer:
+    what the annual cooperation report shows as the economic impact."""
+
+    customer = models.OneToOneField(
+        "cooperation.CorporateCustomer", on_delete=models.CASCADE, related_name="economic_assumptions"
+    )
+    #: ``{"a": {assumption: "number", …}, "b": {…}}`` (Decimals as strings).
+    scenarios = models.JSONField(_("scenarios"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        app_label = "cooperation"
+        verbose_name = _("economic assumptions")
+        verbose_name_plural = _("economic assumptions")
+
+    def __str__(self) -> str:
+        return str(self.customer)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from cooperation.economics import scoring
-from cooperation.economics.models import MatrixIndicator, WorkHealthMatrix
+from cooperation.economics.models import EconomicAssumptions, MatrixIndicator, WorkHealthMatrix
 from cooperation.models import CorporateCustomer
+from cooperation.selectors.health import health_percentage, last_closed_month_end
 
 
 def matrix_templates() -> QuerySet[WorkHealthMatrix]:
@@ -92,3 +95,32 @@ def matrix_summary(*, matrix: WorkHealthMatrix) -> dict:
         "previous_complete": previous_complete,
         "change": _number(change),
     }
+
+
+#: The two scenarios the calculator starts from, after the Druvan project (DOMAIN.md): the
+#: investment in occupational health raised from €20 to €400 per employee over three years.
+SCENARIO_DEFAULTS = {
+    "a": {"investment_per_employee": 20, "sick_leave_reduction": 0, "early_retirements_avoided": 0},
+    "b": {"investment_per_employee": 400, "sick_leave_reduction": 10, "early_retirements_avoided": 1},
+}
+
+
+def economic_assumptions(*, customer: CorporateCustomer, today: dt.date) -> dict[str, dict]:
+    """The calculator's starting point for a customer: what the account manager saved, else the
+    customer's own figures (headcount, sick-leave days per person-year over the last closed
+    twelve months) with the default scenarios."""
+    saved = EconomicAssumptions.objects.filter(customer=customer).first()
+    if saved is not None:
+        return {key: {name: Decimal(str(v)) for name, v in values.items()} for key, values in saved.scenarios.items()}
+    end = last_closed_month_end(today)
+    figures = health_percentage(customer=customer, months=12, end=end)
+    days = figures.get("sick_leave_days_per_person_year")
+    employees = customer.headcount or figures.get("employees") or 1
+    common = {
+        "employees": Decimal(employees),
+        "sick_leave_days": Decimal(str(days)) if days is not None else Decimal(10),
+        "day_cost": Decimal(settings.SICK_LEAVE_DAY_COST_EUROS),
+        "monthly_pension": Decimal(1500),
+        "years": Decimal(3),
+    }
+    return {key: common | {k: Decimal(v) for k, v in values.items()} for key, values in SCENARIO_DEFAULTS.items()}

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cooperation.economics import scoring
-from cooperation.economics.models import Direction, MatrixIndicator, WorkHealthMatrix
+from cooperation.economics import calculator, scoring
+from cooperation.economics.models import Direction, EconomicAssumptions, MatrixIndicator, WorkHealthMatrix
 from cooperation.models import CorporateCustomer
 from cooperation.selectors import health_percentage
 from cooperation.services.common import Errors
@@ -165,3 +165,22 @@ def matrix_results_fill_from_portal(*, matrix: WorkHealthMatrix) -> list[str]:
         return []
     matrix_results_record(matrix=matrix, results={SICK_LEAVE_DAYS: Decimal(str(days))})
     return [indicator.name]
+
+
+def economic_assumptions_save(*, customer: CorporateCustomer, scenarios: Mapping[str, Mapping[str, Any]]) -> None:
+    """Keep the calculator's two scenarios as the customer's (the annual report shows them).
+    Every assumption is checked against the calculator's ranges first; nothing is saved otherwise."""
+    errors = Errors()
+    stored = {}
+    for key in ("a", "b"):
+        values = scenarios.get(key) or {}
+        try:
+            numbers = {name: scoring.as_decimal(values.get(name)) for name in calculator.LIMITS}
+        except ValueError:
+            errors.add(key, _("Every assumption must be a number."))
+            continue
+        for name in calculator.scenario_errors(numbers):
+            errors.add(f"{key}-{name}", _("This figure is out of range."))
+        stored[key] = {name: str(value) for name, value in numbers.items()}
+    errors.raise_if_any()
+    EconomicAssumptions.objects.update_or_create(customer=customer, defaults={"scenarios": stored})

@@ -8,11 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from cooperation import dates
 from cooperation import selectors as cooperation_selectors
 from cooperation.access import customer_scope, may_write_customers
-from cooperation.economics import selectors, services
-from cooperation.economics.forms import MatrixCopyForm, MatrixIndicatorsForm, MatrixResultsForm
+from cooperation.economics import calculator, selectors, services
+from cooperation.economics.forms import MatrixCopyForm, MatrixIndicatorsForm, MatrixResultsForm, ScenarioForm
 from cooperation.economics.models import WorkHealthMatrix
 from cooperation.forms import add_service_errors
 
@@ -129,5 +131,40 @@ def matrix_indicators(request, pk: int):
             "form": form,
             "customer": matrix.customer,
             "title": _("Thresholds and weights of the %(year)s matrix") % {"year": matrix.year},
+        },
+    )
+
+
+SCENARIOS = (("a", _lazy("Scenario A")), ("b", _lazy("Scenario B")))
+
+
+@login_required
+def economic_impact(request, business_id: str):
+    """The calculator: two scenarios side by side, their formulas written out; "Calculate" only
+    computes, "Save" also keeps them as the customer's (what the annual report shows)."""
+    customer = cooperation_selectors.customer_get(user=request.user, business_id=business_id)
+    if not may_write_customers(request.user):
+        raise PermissionDenied
+    defaults = selectors.economic_assumptions(customer=customer, today=dates.today())
+    data = request.POST if request.method == "POST" else None
+    forms_ = {key: ScenarioForm(data, prefix=key, initial=defaults[key]) for key, _label in SCENARIOS}
+    results = {}
+    if data is None:
+        results = {key: calculator.impact(calculator.Scenario(**defaults[key])) for key, _label in SCENARIOS}
+    elif all(form.is_valid() for form in forms_.values()):
+        results = {key: calculator.impact(calculator.Scenario(**form.cleaned_data)) for key, form in forms_.items()}
+        if "save" in request.POST:
+            services.economic_assumptions_save(
+                customer=customer, scenarios={key: form.cleaned_data for key, form in forms_.items()}
+            )
+            messages.success(request, _("Assumptions saved: the annual report shows these scenarios."))
+            return redirect("cooperation:economic-impact", business_id=customer.business_id)
+    return render(
+        request,
+        "cooperation/economics/impact.html",
+        {
+            "customer": customer,
+            "scenarios": [(key, label, forms_[key], results.get(key)) for key, label in SCENARIOS],
+            "has_results": bool(results),
         },
     )

@@ -92,6 +92,8 @@ AUDITED_ROUTES: dict[str, AuditedRoute] = {
     "visit-detail": AuditedRoute(A.API_VIEW, customer=_customer_of(Visit, kwarg="external_id", field="external_id")),
     # Work-health matrices: a customer's yearly results, sick-leave days among them.
     "cooperation:matrix-list": AuditedRoute(A.REPORT_VIEW),
+    # The economic impact calculator starts from the customer's sick-leave days.
+    "cooperation:economic-impact": AuditedRoute(A.REPORT_VIEW),
     "cooperation:matrix-detail": AuditedRoute(A.REPORT_VIEW, customer=_customer_of(WorkHealthMatrix)),
     "customer-matrices": AuditedRoute(A.REPORT_VIEW),
     "matrix-detail": AuditedRoute(A.REPORT_VIEW, customer=_customer_of(WorkHealthMatrix)),

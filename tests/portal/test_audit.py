@@ -183,6 +183,7 @@ ROUTE_ARGS = {
     "contact-detail": ["contact"],
     "visit-detail": ["visit"],
     "cooperation:matrix-list": ["business_id"],
+    "cooperation:economic-impact": ["business_id"],
     "cooperation:matrix-detail": ["matrix"],
     "customer-matrices": ["business_id"],
     "matrix-detail": ["matrix"],
