@@ -109,9 +109,9 @@ def economic_assumptions(*, customer: CorporateCustomer, today: dt.date) -> dict
     """The calculator's starting point for a customer: what the account manager saved, else the
     customer's own figures (headcount, sick-leave days per person-year over the last closed
     twelve months) with the default scenarios."""
-    saved = EconomicAssumptions.objects.filter(customer=customer).first()
+    saved = saved_economic_assumptions(customer=customer)
     if saved is not None:
-        return {key: {name: Decimal(str(v)) for name, v in values.items()} for key, values in saved.scenarios.items()}
+        return saved
     end = last_closed_month_end(today)
     figures = health_percentage(customer=customer, months=12, end=end)
     days = figures.get("sick_leave_days_per_person_year")
@@ -124,3 +124,11 @@ def economic_assumptions(*, customer: CorporateCustomer, today: dt.date) -> dict
         "years": Decimal(3),
     }
     return {key: common | {k: Decimal(v) for k, v in values.items()} for key, values in SCENARIO_DEFAULTS.items()}
+
+
+def saved_economic_assumptions(*, customer: CorporateCustomer) -> dict[str, dict] | None:
+    """The scenarios the account manager saved for the customer, or None."""
+    saved = EconomicAssumptions.objects.filter(customer=customer).first()
+    if saved is None:
+        return None
+    return {key: {name: Decimal(str(v)) for name, v in values.items()} for key, values in saved.scenarios.items()}

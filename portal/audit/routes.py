@@ -92,6 +92,9 @@ AUDITED_ROUTES: dict[str, AuditedRoute] = {
     "visit-detail": AuditedRoute(A.API_VIEW, customer=_customer_of(Visit, kwarg="external_id", field="external_id")),
     # Work-health matrices: a customer's yearly results, sick-leave days among them.
     "cooperation:matrix-list": AuditedRoute(A.REPORT_VIEW),
+    # The annual cooperation report: the year's figures of one customer, on the page and as a PDF.
+    "annual-report": AuditedRoute(A.REPORT_VIEW),
+    "annual-report-pdf": AuditedRoute(A.REPORT_EXPORT),
     # The economic impact calculator starts from the customer's sick-leave days.
     "cooperation:economic-impact": AuditedRoute(A.REPORT_VIEW),
     "cooperation:matrix-detail": AuditedRoute(A.REPORT_VIEW, customer=_customer_of(WorkHealthMatrix)),

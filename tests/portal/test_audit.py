@@ -162,6 +162,7 @@ def _objects(customer):
         "target": BindingTarget.objects.create(year=2026, scope="customer", customer=customer, target=60).pk,
         "response": answer(9, "2026-02-10T10:00Z", customer=customer, comment=COMMENT).pk,
         "matrix": WorkHealthMatrix.objects.create(customer=customer, name="Matrix", year=2026).pk,
+        "year": timezone.localdate().year,
     }
 
 
@@ -184,6 +185,8 @@ ROUTE_ARGS = {
     "visit-detail": ["visit"],
     "cooperation:matrix-list": ["business_id"],
     "cooperation:economic-impact": ["business_id"],
+    "annual-report": ["business_id", "year"],
+    "annual-report-pdf": ["business_id", "year"],
     "cooperation:matrix-detail": ["matrix"],
     "customer-matrices": ["business_id"],
     "matrix-detail": ["matrix"],
