@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench browser clean
+.PHONY: demo test lint bench browser pdf-libs clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) is needed"; exit 1; }
@@ -18,14 +18,20 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# WeasyPrint prints the annual report's PDF with Debian's Pango (usually there with Chromium).
+pdf-libs:
+	@ldconfig -p | grep -q libpangoft2-1.0 || { \
+	  echo "Installing Debian's Pango for the PDF reports"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
+
 # Without DEBUG the settings need a SECRET_KEY; the demo runs with DEBUG on.
 demo: export DEBUG ?= 1
-demo: $(STAMP)
+demo: $(STAMP) pdf-libs
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --fresh-visits
 	DEBUG=1 bin/demo
 
-test: $(STAMP) browser
+test: $(STAMP) browser pdf-libs
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

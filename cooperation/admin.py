@@ -229,3 +229,7 @@ class ActionItemAdmin(admin.ModelAdmin):
         if "done" in form.changed_data:
             obj.done_at = timezone.now() if obj.done else None
         super().save_model(request, obj, form, change)
+
+
+# The work-health matrices' admin lives with the rest of the economics.
+from cooperation.economics import admin as economics_admin  # noqa: E402, F401

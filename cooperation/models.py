@@ -457,3 +457,7 @@ class ActionItem(TimeStamped):
         if self.owner_contact_id:
             return "customer"
         return ""
+
+
+# The work-health matrices live with the rest of the economics, in cooperation/economics/.
+from cooperation.economics.models import EconomicAssumptions, MatrixIndicator, WorkHealthMatrix  # noqa: E402, F401

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from cooperation import agreement_views, views
+from cooperation.economics import views as economics
 
 app_name = "cooperation"
 
@@ -23,4 +24,9 @@ urlpatterns = [
     path("action-items/<int:pk>/edit/", views.action_item_update, name="action-item-update"),
     path("action-items/<int:pk>/done/", views.action_item_complete, name="action-item-complete"),
     path("action-items/<int:pk>/reopen/", views.action_item_reopen, name="action-item-reopen"),
+    path("customers/<str:business_id>/matrices/", economics.matrix_list, name="matrix-list"),
+    path("customers/<str:business_id>/economic-impact/", economics.economic_impact, name="economic-impact"),
+    path("matrices/<int:pk>/", economics.matrix_detail, name="matrix-detail"),
+    path("matrices/<int:pk>/fill/", economics.matrix_fill_from_portal, name="matrix-fill"),
+    path("matrices/<int:pk>/indicators/", economics.matrix_indicators, name="matrix-indicators"),
 ]

@@ -142,6 +142,9 @@ SURVEY_CLAIM_LEASE_SECONDS = env_int("SURVEY_CLAIM_LEASE_SECONDS", 600)
 # The first wait before a failed send is tried again; each further wait is four times longer.
 SURVEY_RETRY_BASE_SECONDS = env_float("SURVEY_RETRY_BASE_SECONDS", 60)
 MIN_GROUP_SIZE = env_int("MIN_GROUP_SIZE", 5)
+# The economic impact calculator's default cost of one sick-leave day to the employer, in euros
+# (the figure commonly used in Finland; each customer's own can be typed in on the page).
+SICK_LEAVE_DAY_COST_EUROS = env_int("SICK_LEAVE_DAY_COST_EUROS", 350)
 
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-surveys": {

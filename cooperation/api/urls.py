@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from cooperation.api import views
+from cooperation.api import economics, views
 from cooperation.api.health import CustomerHealthSeriesView, CustomerHealthView
 
 router = DefaultRouter(trailing_slash=True)
@@ -21,5 +21,11 @@ urlpatterns = [
     path(
         "customers/<str:business_id>/health/series/", CustomerHealthSeriesView.as_view(), name="customer-health-series"
     ),
+    # --- Work-health economics ---
+    path("matrix-templates/", economics.MatrixTemplateListView.as_view(), name="matrix-template-list"),
+    path("customers/<str:business_id>/matrices/", economics.CustomerMatrixListView.as_view(), name="customer-matrices"),
+    path("matrices/<int:pk>/", economics.MatrixDetailView.as_view(), name="matrix-detail"),
+    path("matrices/<int:pk>/results/", economics.MatrixResultsView.as_view(), name="matrix-results"),
+    path("economics/early-retirement-fee/", economics.EarlyRetirementFeeView.as_view(), name="early-retirement-fee"),
     *router.urls,
 ]

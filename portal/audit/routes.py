@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from cooperation.access import Role, is_admin
+from cooperation.economics.models import WorkHealthMatrix
 from cooperation.models import (
     Contact,
     CorporateCustomer,
@@ -94,6 +95,16 @@ AUDITED_ROUTES: dict[str, AuditedRoute] = {
     "contact-detail": AuditedRoute(A.API_VIEW, customer=_customer_of(Contact)),
     "visit-list": AuditedRoute(A.API_LIST),
     "visit-detail": AuditedRoute(A.API_VIEW, customer=_customer_of(Visit, kwarg="external_id", field="external_id")),
+    # Work-health matrices: a customer's yearly results, sick-leave days among them.
+    "cooperation:matrix-list": AuditedRoute(A.REPORT_VIEW),
+    # The annual cooperation report: the year's figures of one customer, on the page and as a PDF.
+    "annual-report": AuditedRoute(A.REPORT_VIEW),
+    "annual-report-pdf": AuditedRoute(A.REPORT_EXPORT),
+    # The economic impact calculator starts from the customer's sick-leave days.
+    "cooperation:economic-impact": AuditedRoute(A.REPORT_VIEW),
+    "cooperation:matrix-detail": AuditedRoute(A.REPORT_VIEW, customer=_customer_of(WorkHealthMatrix)),
+    "customer-matrices": AuditedRoute(A.REPORT_VIEW),
+    "matrix-detail": AuditedRoute(A.REPORT_VIEW, customer=_customer_of(WorkHealthMatrix)),
 }
 
 #: Named routes that leave no event, by reason. Admin pages other than an answer's are left out
@@ -133,6 +144,12 @@ UNAUDITED_ROUTES: frozenset[str] = frozenset(
         "cooperation:meeting-detail",
         # Forms that write (their reads are the audited pages they lead back to).
         "cooperation:customer-create",
+        "cooperation:matrix-fill",
+        "cooperation:matrix-indicators",
+        "matrix-results",
+        # Ready matrix templates and the early-retirement fee estimate: no customer's data.
+        "matrix-template-list",
+        "early-retirement-fee",
         "cooperation:contact-create",
         "cooperation:agreement-create",
         "cooperation:goal-create",

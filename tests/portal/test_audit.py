@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
 from cooperation.audit import audit_record
+from cooperation.economics.models import WorkHealthMatrix
 from portal.accounts.models import User
 from portal.audit import services
 from portal.audit.models import AuditEvent
@@ -165,6 +166,8 @@ def _objects(customer):
         "feedback-case": feedback_case_open(
             response=answer(3, "2026-02-11T10:00Z", customer=customer, comment=COMMENT)
         ).pk,
+        "matrix": WorkHealthMatrix.objects.create(customer=customer, name="Matrix", year=2026).pk,
+        "year": timezone.localdate().year,
     }
 
 
@@ -188,6 +191,13 @@ ROUTE_ARGS = {
     "visit-detail": ["visit"],
     "feedback-case-detail": ["feedback-case"],
     "feedback-case-page": ["feedback-case"],
+    "cooperation:matrix-list": ["business_id"],
+    "cooperation:economic-impact": ["business_id"],
+    "annual-report": ["business_id", "year"],
+    "annual-report-pdf": ["business_id", "year"],
+    "cooperation:matrix-detail": ["matrix"],
+    "customer-matrices": ["business_id"],
+    "matrix-detail": ["matrix"],
 }
 #: Lists answer for the customer given as a parameter; visits are only ever posted.
 GET_NOT_ALLOWED = {"visit-list"}
