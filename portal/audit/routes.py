@@ -82,6 +82,8 @@ AUDITED_ROUTES: dict[str, AuditedRoute] = {
     "binding-target-csv": AuditedRoute(A.REPORT_EXPORT, customer=_customer_of(BindingTarget)),
     # Customers: the portfolio dashboard, the list and each customer's page (and API).
     "home": AuditedRoute(A.CUSTOMER_LIST, applies_to=_portfolio_roles),
+    # A decision-maker's or supervisor's dashboard: their own company's figures.
+    "dashboard": AuditedRoute(A.STATISTICS_VIEW),
     "cooperation:customer-list": AuditedRoute(A.CUSTOMER_LIST),
     "cooperation:customer-detail": AuditedRoute(A.CUSTOMER_VIEW),
     "customer-list": AuditedRoute(A.API_LIST),

@@ -199,8 +199,9 @@ ROUTE_ARGS = {
     "customer-matrices": ["business_id"],
     "matrix-detail": ["matrix"],
 }
-#: Lists answer for the customer given as a parameter; visits are only ever posted.
-GET_NOT_ALLOWED = {"visit-list"}
+#: Lists answer for the customer given as a parameter; visits are only ever posted; the
+#: dashboard is the customer's own people's page (tested on its own below).
+GET_NOT_ALLOWED = {"visit-list", "dashboard"}
 
 
 @pytest.mark.parametrize("name", sorted(set(AUDITED_ROUTES) - GET_NOT_ALLOWED))
@@ -217,6 +218,19 @@ def test_every_audited_route_records_whose_data_was_read(root, client, customer,
     if name not in ("quality-comments", "home"):  # pages across all customers, no filter of one
         assert (event.customer, event.customer_business_id) == (customer, customer.business_id)
     assert COMMENT not in json.dumps(event.detail)
+
+
+def test_a_decision_makers_dashboard_records_their_own_company(client, users, customer):
+    AuditEvent.objects.all()._expire()
+    client.force_login(users["decision-maker"])
+    assert client.get(reverse("dashboard")).status_code == 200
+    (event,) = events()
+    assert (event.action, event.target, event.actor) == (
+        AUDITED_ROUTES["dashboard"].action,
+        "dashboard",
+        users["decision-maker"],
+    )
+    assert event.customer == customer
 
 
 def test_the_audit_table_names_every_route_of_the_urlconf():
