@@ -106,6 +106,9 @@ class Chart:
     unit: str = ""
     suppressed: bool = False
     hidden_labels: list[str] = field(default_factory=list)
+    #: A fixed value axis (e.g. one scale for small multiples that are read side by side).
+    y_min: float | None = None
+    y_max: float | None = None
 
     @property
     def has_data(self) -> bool:
@@ -124,6 +127,8 @@ class Chart:
             "target": self.target,
             "targetLabel": self.target_label,
             "unit": self.unit,
+            "yMin": self.y_min,
+            "yMax": self.y_max,
         }
 
     def rows(self) -> list[dict]:

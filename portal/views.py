@@ -17,6 +17,8 @@ def home(request):
         return redirect("cooperation:customer-detail", business_id=user.customer.business_id)
     if is_admin(user) or user.role == Role.ACCOUNT_MANAGER:
         return portfolio(request)
+    if user.role == Role.QUALITY:
+        return redirect("quality-units")
     return render(request, "portal/home.html")
 
 

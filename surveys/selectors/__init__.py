@@ -16,6 +16,14 @@ from surveys.selectors.quality import (  # noqa: F401
     binding_target_list,
     binding_target_report,
     comments_for_quality,
+    units_followed,
+)
+from surveys.selectors.quality_nps import (  # noqa: F401
+    PRACTITIONER_SORTS,
+    practitioner_nps_page_rows,
+    practitioner_nps_rows,
+    unit_target_for_year,
+    units_nps_by_quarter,
 )
 from surveys.selectors.statistics import (  # noqa: F401
     ANSWER_COUNTERS,

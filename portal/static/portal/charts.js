@@ -41,6 +41,11 @@
         fill: false
       });
     }
+    var scales = sparkline
+      ? { x: { display: false }, y: { display: false, grace: "10%" } }
+      : { x: { grid: { color: line } }, y: { grid: { color: line }, grace: "5%" } };
+    if (!sparkline && spec.yMin !== null && spec.yMin !== undefined) { scales.y.min = spec.yMin; }
+    if (!sparkline && spec.yMax !== null && spec.yMax !== undefined) { scales.y.max = spec.yMax; }
     var chart = new window.Chart(canvas, {
       data: { labels: spec.labels, datasets: datasets },
       options: {
@@ -49,9 +54,7 @@
         animation: false,
         events: sparkline ? [] : ["mousemove", "mouseout", "click", "touchstart", "touchmove"],
         plugins: { legend: { display: !sparkline }, tooltip: { enabled: !sparkline } },
-        scales: sparkline
-          ? { x: { display: false }, y: { display: false, grace: "10%" } }
-          : { x: { grid: { color: line } }, y: { grid: { color: line }, grace: "5%" } }
+        scales: scales
       }
     });
     canvas.dataset.rendered = chart ? "true" : "false";

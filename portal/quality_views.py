@@ -1,0 +1,316 @@
+"""The quality staff's pages (quality role and administrators): every unit's NPS against its
+target by quarter, the NPS of each practitioner, the comments of the units they follow, and the
+binding-target report with its chart. They live in the portal because they are built from the
+shared page components (portal.components); the figures come from surveys' selectors, the full
+statistics of provider staff (nothing is suppressed for them).
+
+A tab of these pages is a line in QUALITY_PAGES."""
+
+import datetime as dt
+import math
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cooperation import dates
+from cooperation.access import Role, is_admin
+from portal.components import Chart, Column, Series, SortableTable, sort_from_query
+from portal.quality_forms import CommentFilterForm, PractitionerNpsForm, UnitNpsForm
+from surveys import selectors, services
+from surveys.report_views import ExplanationForm, binding_target_for, may_explain_binding_target
+from surveys.selectors.statistics import period_bounds
+
+#: The tabs of the quality staff's pages: (URL name, label), in order. A new page adds a line.
+QUALITY_PAGES = [
+    ("quality-units", gettext_lazy("Units' NPS")),
+    ("quality-practitioners", gettext_lazy("Practitioners")),
+    ("quality-comments", gettext_lazy("Comments")),
+    ("binding-target-list", gettext_lazy("Binding targets")),
+]
+
+UNITS_PER_PAGE = 12
+PRACTITIONERS_PER_PAGE = 25
+COMMENTS_PER_PAGE = 25
+
+
+def may_read_quality_pages(user) -> bool:
+    return is_admin(user) or (user.is_authenticated and user.role == Role.QUALITY)
+
+
+def _require_quality(user) -> None:
+    if not may_read_quality_pages(user):
+        raise PermissionDenied
+
+
+def quality_tabs(current: str) -> list[dict]:
+    return [{"url": reverse(name), "label": label, "current": name == current} for name, label in QUALITY_PAGES]
+
+
+def _render(request, template: str, context: dict, *, current: str, form=None):
+    """A quality page; a filter the form rejects answers 400 with the form's messages."""
+    status = 400 if form is not None and form.is_bound and not form.is_valid() else 200
+    context = {"tabs": quality_tabs(current), "form": form, "invalid": status == 400, **context}
+    return render(request, template, context, status=status)
+
+
+# --- Units' NPS against their targets ----------------------------------------------------------
+
+
+def _units_columns() -> list[Column]:
+    return [
+        Column("unit", _("Unit")),
+        Column("target", _("Target"), numeric=True),
+        *[Column(f"q{q}", f"Q{q}", sortable=False, numeric=True) for q in range(1, 5)],
+        Column("nps", _("Year"), numeric=True),
+        Column("n", _("Respondents"), numeric=True),
+    ]
+
+
+def _sort_key(value, *, descending: bool):
+    """Rows without a figure last, whichever the direction."""
+    if value is None:
+        return (1, 0)
+    return (0, -value if descending else value)
+
+
+def _shared_scale(rows: list[dict]) -> tuple[int | None, int | None]:
+    """One NPS scale for every small chart on the page (rounded out to tens), so the units compare
+    at a glance; None when the page has no figure."""
+    values = [q["nps"] for row in rows for q in row["quarters"] if q["nps"] is not None and not q["future"]]
+    if not values:
+        return None, None
+    values += [row["target"] for row in rows if row["target"] is not None]
+    low = max(-100, math.floor(min(values) / 10) * 10)
+    high = min(100, math.ceil(max(values) / 10) * 10)
+    if high - low < 20:
+        low, high = max(-100, low - 10), min(100, high + 10)
+    return low, high
+
+
+@login_required
+def quality_units(request):
+    """Every unit's patient NPS by quarter of a year, against the unit's target: small charts
+    (one a unit, the target as a dashed line) and the same figures as a table."""
+    _require_quality(request.user)
+    today = dates.today()
+    form = UnitNpsForm(request.GET or None, today=today)
+    year = form.value("year", today.year)
+    columns = _units_columns()
+    sort, descending = sort_from_query(request.GET, columns, default="unit")
+    rows = [] if form.is_bound and not form.is_valid() else selectors.units_nps_by_quarter(year=year, today=today)
+    values = {
+        "unit": lambda row: row["unit"].code,
+        "target": lambda row: row["target"],
+        "nps": lambda row: row["year"]["nps"],
+        "n": lambda row: row["year"]["n"],
+    }
+    if sort == "unit":
+        rows.sort(key=values["unit"], reverse=descending)
+    else:
+        rows.sort(key=lambda row: _sort_key(values[sort](row), descending=descending))
+    page = Paginator(rows, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    low, high = _shared_scale(list(page.object_list))
+    for row in page.object_list:
+        row["chart"] = Chart(
+            id=f"unit-nps-{row['unit'].pk}",
+            kind="line",
+            labels=[q["label"] for q in row["quarters"]],
+            series=[Series(_("NPS"), [None if q["future"] else q["nps"] for q in row["quarters"]])],
+            caption=_("NPS by quarter, %(year)s") % {"year": year},
+            target=row["target"],
+            target_label=_("Target"),
+            y_min=low,
+            y_max=high,
+        )
+    table = SortableTable(
+        columns=columns, sort=sort, descending=descending, page=page, params=request.GET, caption=_("Units' NPS")
+    )
+    return _render(
+        request,
+        "portal/quality/units.html",
+        {"year": year, "rows": page.object_list, "table": table},
+        current="quality-units",
+        form=form,
+    )
+
+
+# --- Practitioners ----------------------------------------------------------------------------
+
+
+def _practitioner_columns() -> list[Column]:
+    return [
+        Column("practitioner", _("Practitioner")),
+        Column("unit", _("Unit")),
+        Column("n", _("Respondents"), numeric=True),
+        Column("promoters", _("Promoters"), sortable=False, numeric=True),
+        Column("passives", _("Passives"), sortable=False, numeric=True),
+        Column("detractors", _("Detractors"), sortable=False, numeric=True),
+        Column("nps", _("NPS"), numeric=True),
+        Column("moe", _("Margin of error (95 %)"), numeric=True),
+    ]
+
+
+@login_required
+def quality_practitioners(request):
+    """Each practitioner's patient NPS over a year or a quarter, with its respondents and its
+    margin of error; sorted and paged by the database."""
+    _require_quality(request.user)
+    today = dates.today()
+    form = PractitionerNpsForm(request.GET or None, today=today)
+    year = form.value("year", today.year)
+    quarter = form.value("quarter")
+    unit = form.value("unit")
+    if quarter:
+        first, last = period_bounds(dt.date(year, 3 * quarter - 2, 1), "quarter")
+    else:
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    columns = _practitioner_columns()
+    sort, descending = sort_from_query(request.GET, columns, default="practitioner")
+    if form.is_bound and not form.is_valid():
+        page, rows = Paginator([], PRACTITIONERS_PER_PAGE).get_page(1), []
+    else:
+        grouped = selectors.practitioner_nps_rows(first=first, last=last, unit=unit, sort=sort, descending=descending)
+        page = Paginator(grouped, PRACTITIONERS_PER_PAGE).get_page(request.GET.get("page"))
+        rows = selectors.practitioner_nps_page_rows(list(page.object_list))
+    followed = set(selectors.units_followed(user=request.user).values_list("pk", flat=True)) if rows else set()
+    comments_url = reverse("quality-comments")
+    for row in rows:
+        practitioner = row["practitioner"]
+        if practitioner.unit_id in followed:
+            row["comments_url"] = f"{comments_url}?practitioner={practitioner.code}&start={first}&end={last}"
+    table = SortableTable(
+        columns=columns,
+        sort=sort,
+        descending=descending,
+        page=page,
+        params=request.GET,
+        caption=_("NPS per practitioner"),
+    )
+    period = f"{year} Q{quarter}" if quarter else str(year)
+    return _render(
+        request,
+        "portal/quality/practitioners.html",
+        {"rows": rows, "table": table, "period": period, "unit": unit},
+        current="quality-practitioners",
+        form=form,
+    )
+
+
+# --- Comments ---------------------------------------------------------------------------------
+
+
+def nps_class(score: int) -> str:
+    """The NPS scale's class of a score: 0–6 detractor, 7–8 passive, 9–10 promoter."""
+    return "detractor" if score <= 6 else "passive" if score <= 8 else "promoter"
+
+
+@login_required
+def quality_comments(request):
+    """The comments of the units the quality person follows (an administrator: all), newest
+    first, filtered by unit, practitioner, period and score; detractors' answers stand out."""
+    _require_quality(request.user)
+    units = selectors.units_followed(user=request.user)
+    form = CommentFilterForm(request.GET or None, units=units)
+    if form.is_bound and not form.is_valid():
+        page = Paginator([], COMMENTS_PER_PAGE).get_page(1)
+    else:
+        comments = selectors.comments_for_quality(
+            user=request.user,
+            unit=form.value("unit"),
+            practitioner=form.value("practitioner"),
+            start=form.value("start"),
+            end=form.value("end"),
+            scores=form.scores(),
+            newest_first=True,
+        )
+        page = Paginator(comments, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    table = SortableTable(
+        columns=[Column("answered_at", _("Answered"))],
+        sort="answered_at",
+        descending=True,
+        page=page,
+        params=request.GET,
+        caption=_("Comments"),
+    )
+    filtered = bool(form.is_bound and any(v for k, v in request.GET.items() if k not in ("page", "sort")))
+    comments = list(page.object_list)
+    labels = {"detractor": _("Detractor"), "passive": _("Passive"), "promoter": _("Promoter")}
+    for comment in comments:
+        comment.nps_class = nps_class(comment.score)
+        comment.nps_class_label = labels[comment.nps_class]
+    return _render(
+        request,
+        "portal/quality/comments.html",
+        {"comments": comments, "table": table, "filtered": filtered},
+        current="quality-comments",
+        form=form,
+    )
+
+
+# --- The binding-target report ----------------------------------------------------------------
+
+
+def _quarter_first(period: str) -> dt.date:
+    """The first day of a quarter named as the statistics name it ("2026-Q3")."""
+    year, quarter = period.split("-Q")
+    return dt.date(int(year), 3 * int(quarter) - 2, 1)
+
+
+def binding_target_chart(report: dict, *, today: dt.date) -> Chart:
+    """Each quarter's NPS and the year to date against the binding target; quarters that have
+    not begun are left empty rather than repeating the year to date."""
+    quarters = report["quarters"]
+    started = [_quarter_first(q["period"]) <= today for q in quarters]
+    return Chart(
+        id=f"binding-target-{report['target'].pk}",
+        kind="line",
+        labels=[q["period"] for q in quarters],
+        series=[
+            Series(_("NPS of the quarter"), [q["nps"] if s else None for q, s in zip(quarters, started, strict=True)]),
+            Series(
+                _("Cumulative NPS"),
+                [q["cumulative_nps"] if s else None for q, s in zip(quarters, started, strict=True)],
+            ),
+        ],
+        caption=_("NPS by quarter and cumulatively against the binding target"),
+        target=report["target"].target,
+        target_label=_("Binding target"),
+    )
+
+
+@login_required
+def binding_target_report(request, pk: int):
+    """The year against its binding target (chart and table); quality staff file the explanation
+    and corrective actions here."""
+    target = binding_target_for(request, pk)
+    if request.method == "POST":
+        if not may_explain_binding_target(request.user):
+            raise PermissionDenied
+        form = ExplanationForm(request.POST)
+        if form.is_valid():
+            services.binding_target_explain(target=target, **form.cleaned_data)
+            messages.success(request, _("The explanation was saved."))
+            return redirect("binding-target-report", pk=target.pk)
+    else:
+        form = ExplanationForm(
+            initial={"explanation": target.explanation, "corrective_actions": target.corrective_actions}
+        )
+    report = selectors.binding_target_report(target=target)
+    return render(
+        request,
+        "surveys/reports/binding_target_report.html",
+        {
+            "report": report,
+            "target": target,
+            "form": form,
+            "may_explain": may_explain_binding_target(request.user),
+            "chart": binding_target_chart(report, today=dates.today()),
+            "tabs": quality_tabs("binding-target-list") if may_read_quality_pages(request.user) else None,
+        },
+    )
