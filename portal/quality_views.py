@@ -68,7 +68,6 @@ def _units_columns() -> list[Column]:
         Column("target", _("Target"), numeric=True),
         *[Column(f"q{q}", f"Q{q}", sortable=False, numeric=True) for q in range(1, 5)],
         Column("nps", _("Year"), numeric=True),
-        Column("n", _("Respondents"), numeric=True),
     ]
 
 
@@ -79,18 +78,25 @@ def _sort_key(value, *, descending: bool):
     return (0, -value if descending else value)
 
 
-def _shared_scale(rows: list[dict]) -> tuple[int | None, int | None]:
-    """One NPS scale for every small chart on the page (rounded out to tens), so the units compare
-    at a glance; None when the page has no figure."""
-    values = [q["nps"] for row in rows for q in row["quarters"] if q["nps"] is not None and not q["future"]]
+def nps_scale(values: list[float | None]) -> tuple[int | None, int | None]:
+    """A value axis for NPS figures (and their target) rounded out to twenties and at least 40
+    points tall, so small differences do not look like cliffs; None when there is no figure."""
+    values = [v for v in values if v is not None]
     if not values:
         return None, None
-    values += [row["target"] for row in rows if row["target"] is not None]
-    low = max(-100, math.floor(min(values) / 10) * 10)
-    high = min(100, math.ceil(max(values) / 10) * 10)
-    if high - low < 20:
-        low, high = max(-100, low - 10), min(100, high + 10)
+    low = max(-100, math.floor(min(values) / 20) * 20)
+    high = min(100, math.ceil(max(values) / 20) * 20)
+    if high - low < 40:
+        low, high = max(-100, low - 20), min(100, high + 20)
     return low, high
+
+
+def _shared_scale(rows: list[dict]) -> tuple[int | None, int | None]:
+    """One NPS scale for every small chart on the page, so the units compare at a glance."""
+    values = [q["nps"] for row in rows for q in row["quarters"] if not q["future"]]
+    if not any(v is not None for v in values):
+        return None, None
+    return nps_scale(values + [row["target"] for row in rows])
 
 
 @login_required
@@ -108,7 +114,6 @@ def quality_units(request):
         "unit": lambda row: row["unit"].code,
         "target": lambda row: row["target"],
         "nps": lambda row: row["year"]["nps"],
-        "n": lambda row: row["year"]["n"],
     }
     if sort == "unit":
         rows.sort(key=values["unit"], reverse=descending)
@@ -193,10 +198,19 @@ def quality_practitioners(request):
         caption=_("NPS per practitioner"),
     )
     period = f"{year} Q{quarter}" if quarter else str(year)
+    filtered = any(request.GET.get(name) for name in ("year", "quarter", "unit"))
     return _render(
         request,
         "portal/quality/practitioners.html",
-        {"rows": rows, "table": table, "period": period, "unit": unit},
+        {
+            "rows": rows,
+            "table": table,
+            "period": period,
+            "unit": unit,
+            "filtered": filtered,
+            # Not in the template: {% translate %} doubles the per cent sign of the message id.
+            "moe_label": _("Margin of error (95 %)"),
+        },
         current="quality-practitioners",
         form=form,
     )
@@ -267,20 +281,24 @@ def binding_target_chart(report: dict, *, today: dt.date) -> Chart:
     not begun are left empty rather than repeating the year to date."""
     quarters = report["quarters"]
     started = [_quarter_first(q["period"]) <= today for q in quarters]
+    nps = [q["nps"] if s else None for q, s in zip(quarters, started, strict=True)]
+    cumulative = [q["cumulative_nps"] if s else None for q, s in zip(quarters, started, strict=True)]
+    low, high = nps_scale([*nps, *cumulative]) if any(v is not None for v in nps) else (None, None)
+    if low is not None:
+        low, high = nps_scale([low, high, report["target"].target])
     return Chart(
         id=f"binding-target-{report['target'].pk}",
         kind="line",
         labels=[q["period"] for q in quarters],
         series=[
-            Series(_("NPS of the quarter"), [q["nps"] if s else None for q, s in zip(quarters, started, strict=True)]),
-            Series(
-                _("Cumulative NPS"),
-                [q["cumulative_nps"] if s else None for q, s in zip(quarters, started, strict=True)],
-            ),
+            Series(_("NPS of the quarter"), nps),
+            Series(_("Cumulative NPS"), cumulative),
         ],
         caption=_("NPS by quarter and cumulatively against the binding target"),
         target=report["target"].target,
         target_label=_("Binding target"),
+        y_min=low,
+        y_max=high,
     )
 
 
