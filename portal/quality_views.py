@@ -4,7 +4,7 @@ binding-target report with its chart. They live in the portal because they are b
 shared page components (portal.components); the figures come from surveys' selectors, the full
 statistics of provider staff (nothing is suppressed for them).
 
-A tab of these pages is a line in QUALITY_PAGES."""
+Their tabs are the lines of portal.quality_nav.QUALITY_PAGES."""
 
 import datetime as dt
 import math
@@ -16,31 +16,18 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from cooperation import dates
-from cooperation.access import Role, is_admin
 from portal.components import Chart, Column, Series, SortableTable, sort_from_query
 from portal.quality_forms import CommentFilterForm, PractitionerNpsForm, UnitNpsForm
+from portal.quality_nav import may_read_quality_pages
 from surveys import selectors, services
 from surveys.report_views import ExplanationForm, binding_target_for, may_explain_binding_target
 from surveys.selectors.statistics import period_bounds
 
-#: The tabs of the quality staff's pages: (URL name, label), in order. A new page adds a line.
-QUALITY_PAGES = [
-    ("quality-units", gettext_lazy("Units' NPS")),
-    ("quality-practitioners", gettext_lazy("Practitioners")),
-    ("quality-comments", gettext_lazy("Comments")),
-    ("binding-target-list", gettext_lazy("Binding targets")),
-]
-
 UNITS_PER_PAGE = 12
 PRACTITIONERS_PER_PAGE = 25
 COMMENTS_PER_PAGE = 25
-
-
-def may_read_quality_pages(user) -> bool:
-    return is_admin(user) or (user.is_authenticated and user.role == Role.QUALITY)
 
 
 def _require_quality(user) -> None:
@@ -48,14 +35,10 @@ def _require_quality(user) -> None:
         raise PermissionDenied
 
 
-def quality_tabs(current: str) -> list[dict]:
-    return [{"url": reverse(name), "label": label, "current": name == current} for name, label in QUALITY_PAGES]
-
-
 def _render(request, template: str, context: dict, *, current: str, form=None):
     """A quality page; a filter the form rejects answers 400 with the form's messages."""
     status = 400 if form is not None and form.is_bound and not form.is_valid() else 200
-    context = {"tabs": quality_tabs(current), "form": form, "invalid": status == 400, **context}
+    context = {"current": current, "form": form, "invalid": status == 400, **context}
     return render(request, template, context, status=status)
 
 
@@ -329,6 +312,5 @@ def binding_target_report(request, pk: int):
             "form": form,
             "may_explain": may_explain_binding_target(request.user),
             "chart": binding_target_chart(report, today=dates.today()),
-            "tabs": quality_tabs("binding-target-list") if may_read_quality_pages(request.user) else None,
         },
     )

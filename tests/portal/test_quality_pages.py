@@ -344,3 +344,13 @@ def test_the_binding_target_report_draws_the_quarters_against_the_target(client,
     assert [s["values"] for s in data["series"]] == [[60.0, 80.0, 20.0, None], [60.0, 70.0, 53.3, None]]
     assert (data["target"], data["kind"]) == (70, "line")
     assert "Figures as a table" in page.content.decode()
+
+
+def test_the_binding_target_pages_carry_the_quality_tabs_for_quality_staff_only(client, users, customer):
+    target = BindingTarget.objects.create(year=2026, scope="customer", customer=customer, target=60)
+    for role, tabs in (("quality", True), ("admin", True), ("account-manager", False)):
+        client.force_login(users[role])
+        for path in ("/reports/binding-targets/", f"/reports/binding-targets/{target.pk}/"):
+            page = client.get(path)
+            assert page.status_code == 200
+            assert ('class="tabs"' in page.content.decode()) is tabs, (role, path)
