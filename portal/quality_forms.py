@@ -108,7 +108,12 @@ class CommentFilterForm(_QualityForm):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
-        self.fields["practitioner"].queryset = Practitioner.objects.filter(unit__in=units)
+        # Once a unit is chosen, its own practitioners only: a shorter list, and a practitioner
+        # of another unit is a mistake the person is told about.
+        chosen = self.data.get("unit") if self.is_bound else None
+        self.fields["practitioner"].queryset = Practitioner.objects.filter(
+            unit__in=units.filter(code=chosen) if chosen else units
+        )
         for name in ("start", "end"):
             self.fields[name].error_messages["invalid"] = _("Give the date as year-month-day, e.g. 2026-03-31.")
 

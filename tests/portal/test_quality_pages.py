@@ -243,6 +243,10 @@ def test_comment_filters(client, users, comments, params, expected):
 def test_an_administrator_reads_every_units_comments(client, users, comments):
     client.force_login(users["admin"])
     assert "Emergency was chaos." in shown(client.get("/reports/comments/", {"unit": "EMER-B"}))
+    # With a unit chosen, the practitioner list holds that unit's practitioners only.
+    page = client.get("/reports/comments/", {"unit": "EMER-B"}).content.decode()
+    options = re.findall(r'<option value="(dr-[^"]*)"', page)
+    assert options == ["dr-c"]
 
 
 @pytest.mark.parametrize(
@@ -251,6 +255,7 @@ def test_an_administrator_reads_every_units_comments(client, users, comments):
         ({"score": "11"}, "Score: Choose one of the options in the list."),
         ({"unit": "EMER-B"}, "Unit: Choose one of the options in the list."),  # not followed
         ({"practitioner": "dr-c"}, "Practitioner: Choose one of the options in the list."),
+        ({"unit": "CARE-A", "practitioner": "dr-c"}, "Practitioner: Choose one of the options in the list."),
         ({"start": "2026-13-01"}, "From: Give the date as year-month-day, e.g. 2026-03-31."),
         ({"start": "0001-01-01"}, "From: Give a date between 1900-01-01 and 2999-12-31."),
         ({"start": "2026-05-01", "end": "2026-04-01"}, "To: The end of the period cannot be before its start."),
