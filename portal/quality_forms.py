@@ -42,6 +42,11 @@ class _QualityForm(forms.Form):
 
 class UnitNpsForm(_QualityForm):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
+    units = forms.ChoiceField(
+        label=_("Units"),
+        required=False,
+        choices=[("", _("All units")), ("mine", _("The units I follow"))],
+    )
 
     def __init__(self, *args, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)

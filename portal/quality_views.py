@@ -92,7 +92,12 @@ def quality_units(request):
     year = form.value("year", today.year)
     columns = _units_columns()
     sort, descending = sort_from_query(request.GET, columns, default="unit")
-    rows = [] if form.is_bound and not form.is_valid() else selectors.units_nps_by_quarter(year=year, today=today)
+    followed = selectors.units_followed(user=request.user)
+    if form.is_bound and not form.is_valid():
+        rows = []
+    else:
+        mine = form.value("units") == "mine"
+        rows = selectors.units_nps_by_quarter(year=year, today=today, units=followed if mine else None)
     values = {
         "unit": lambda row: row["unit"].code,
         "target": lambda row: row["target"],
@@ -122,7 +127,7 @@ def quality_units(request):
     return _render(
         request,
         "portal/quality/units.html",
-        {"year": year, "rows": page.object_list, "table": table},
+        {"year": year, "rows": page.object_list, "table": table, "filtered": bool(request.GET.get("units"))},
         current="quality-units",
         form=form,
     )

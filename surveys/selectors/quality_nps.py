@@ -82,13 +82,14 @@ def _cell(counts: dict[str, int]) -> dict:
     return {name: counts[name] for name in NPS_COUNTERS} | nps_figures(counts)
 
 
-def units_nps_by_quarter(*, year: int, today: dt.date) -> list[dict]:
+def units_nps_by_quarter(*, year: int, today: dt.date, units: QuerySet | None = None) -> list[dict]:
     """Every unit's patient NPS in each quarter of ``year`` and for the year, against the unit's
     target (three queries). A quarter that has not begun by ``today`` is marked ``future``.
 
     Each row: ``unit``, ``target``, ``quarters`` (``period``, ``label``, counts, ``nps``,
-    ``moe95``, ``met``, ``future``) and ``year`` (the same for the whole year)."""
-    units = list(Unit.objects.all())
+    ``moe95``, ``met``, ``future``) and ``year`` (the same for the whole year). ``units``: only
+    these (default: every unit)."""
+    units = list(Unit.objects.all() if units is None else units)
     targets = unit_target_for_year(units=units, year=year)
     counts = _quarter_counts(year)
     rows = []

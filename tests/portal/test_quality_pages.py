@@ -108,6 +108,17 @@ def test_the_figures_are_the_same_from_the_rollups(client, users, units):
     ]
 
 
+def test_only_the_units_a_person_follows(client, users, units):
+    UnitQualityStaff.objects.create(unit=units["emergency"], user=users["quality"])
+    client.force_login(users["quality"])
+    page = client.get("/reports/quality/", {"year": 2026, "units": "mine"})
+    assert [row["unit"].code for row in page.context["rows"]] == ["EMER-B"]
+    client.force_login(users["admin"])  # follows none, but reads every unit's comments
+    mine = client.get("/reports/quality/", {"year": 2026, "units": "mine"}).context["rows"]
+    every = client.get("/reports/quality/", {"year": 2026}).context["rows"]
+    assert [row["unit"] for row in mine] == [row["unit"] for row in every] and len(every) > 2
+
+
 @pytest.mark.parametrize("year", ["abc", "1999", "2030"])
 def test_a_bad_year_is_a_message_not_an_error(client, users, units, year):
     client.force_login(users["quality"])
