@@ -54,7 +54,7 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = selectors.units_followed(user)
+        self.fields["unit"].queryset = selectors.feedback_case_units(user)
         self.fields["unit"].to_field_name = "code"
 
 
@@ -199,7 +199,7 @@ class FiguresFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = selectors.units_followed(user)
+        self.fields["unit"].queryset = selectors.feedback_case_units(user)
         self.fields["unit"].to_field_name = "code"
 
 

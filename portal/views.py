@@ -21,6 +21,8 @@ def home(request):
         return redirect("dashboard")
     if is_admin(user) or user.role == Role.ACCOUNT_MANAGER:
         return portfolio(request)
+    if user.role == Role.QUALITY:
+        return redirect("quality-units")
     return render(request, "portal/home.html")
 
 

@@ -1,16 +1,16 @@
-"""Staff pages of the statistics: the binding-target report (page and CSV) and the comments
-of a quality person's units, routed to practitioners."""
+"""Staff pages of the statistics: the binding targets (list and CSV) and the indicators. The
+binding-target report page and the quality staff's pages, built from the portal's components,
+are in portal.quality_views, which reuses the access rules and the form here."""
 
 import csv
 import datetime as dt
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +19,7 @@ from cooperation import dates
 from cooperation.access import CUSTOMER_ROLES, Role, is_admin, is_customer_user
 from cooperation.models import CorporateCustomer, Segment
 from cooperation.selectors import health_percentage_series, last_closed_month_end
-from surveys import publishable, selectors, services
+from surveys import publishable, selectors
 from surveys.api.statistics import resolve_statistics_query
 from surveys.models import BindingTarget, RespondentGroup, UnitType
 
@@ -28,7 +28,7 @@ def _may_read_targets(user) -> bool:
     return is_admin(user) or user.role in (Role.QUALITY, Role.ACCOUNT_MANAGER)
 
 
-def _may_explain(user) -> bool:
+def may_explain_binding_target(user) -> bool:
     return is_admin(user) or user.role == Role.QUALITY
 
 
@@ -49,33 +49,10 @@ def binding_target_list(request):
     return render(request, "surveys/reports/binding_target_list.html", {"targets": targets})
 
 
-def _target(request, pk: int) -> BindingTarget:
+def binding_target_for(request, pk: int) -> BindingTarget:
     if not _may_read_targets(request.user):
         raise PermissionDenied
     return get_object_or_404(selectors.binding_target_list(user=request.user), pk=pk)
-
-
-@login_required
-def binding_target_report(request, pk: int):
-    target = _target(request, pk)
-    if request.method == "POST":
-        if not _may_explain(request.user):
-            raise PermissionDenied
-        form = ExplanationForm(request.POST)
-        if form.is_valid():
-            services.binding_target_explain(target=target, **form.cleaned_data)
-            messages.success(request, _("The explanation was saved."))
-            return redirect("binding-target-report", pk=target.pk)
-    else:
-        form = ExplanationForm(
-            initial={"explanation": target.explanation, "corrective_actions": target.corrective_actions}
-        )
-    report = selectors.binding_target_report(target=target)
-    return render(
-        request,
-        "surveys/reports/binding_target_report.html",
-        {"report": report, "target": target, "form": form, "may_explain": _may_explain(request.user)},
-    )
 
 
 def _yes_no(value) -> str:
@@ -84,7 +61,7 @@ def _yes_no(value) -> str:
 
 @login_required
 def binding_target_report_csv(request, pk: int):
-    target = _target(request, pk)
+    target = binding_target_for(request, pk)
     report = selectors.binding_target_report(target=target)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="binding-target-{target.year}-{target.pk}.csv"'
@@ -140,15 +117,6 @@ def binding_target_report_csv(request, pk: int):
     writer.writerow([_("Explanation of the result"), target.explanation])
     writer.writerow([_("Corrective actions"), target.corrective_actions])
     return response
-
-
-@login_required
-def quality_comments(request):
-    """Comments of the quality person's units, grouped by the practitioner each concerns."""
-    if not (is_admin(request.user) or request.user.role == Role.QUALITY):
-        raise PermissionDenied
-    comments = list(selectors.comments_for_quality(user=request.user)[:500])
-    return render(request, "surveys/reports/quality_comments.html", {"comments": comments})
 
 
 class IndicatorFilterForm(forms.Form):

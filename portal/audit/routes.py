@@ -72,6 +72,9 @@ AUDITED_ROUTES: dict[str, AuditedRoute] = {
     # Employees' comments: the API, the quality staff's page, one answer in the admin.
     "comment-list": AuditedRoute(A.COMMENTS_VIEW),
     "quality-comments": AuditedRoute(A.COMMENTS_VIEW),
+    # The quality staff's NPS of every unit and of each practitioner (across all customers).
+    "quality-units": AuditedRoute(A.STATISTICS_VIEW),
+    "quality-practitioners": AuditedRoute(A.STATISTICS_VIEW),
     "admin:surveys_response_change": AuditedRoute(A.COMMENTS_VIEW, customer=_customer_of(Response, kwarg="object_id")),
     # Feedback cases: the answer's comment and, where the person asked for it, their contact.
     "feedback-case-list": AuditedRoute(A.COMMENTS_VIEW),

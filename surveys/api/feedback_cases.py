@@ -127,7 +127,7 @@ def _followed_unit(user, code: str | None) -> Unit | None:
     """The unit a filter names: 404 for one the person does not follow, as for none at all."""
     if not code:
         return None
-    return get_object_or_404(selectors.units_followed(user), code=code)
+    return get_object_or_404(selectors.feedback_case_units(user), code=code)
 
 
 @extend_schema_view(

@@ -10,9 +10,9 @@ from surveys.selectors.feedback_cases import (  # noqa: F401
     feedback_case_history,
     feedback_case_list,
     feedback_case_scope,
+    feedback_case_units,
     feedback_cause_choices,
     feedback_cause_totals,
-    units_followed,
 )
 from surveys.selectors.invitations import (  # noqa: F401
     invitation_for_token,
@@ -26,6 +26,14 @@ from surveys.selectors.quality import (  # noqa: F401
     binding_target_list,
     binding_target_report,
     comments_for_quality,
+    units_followed,
+)
+from surveys.selectors.quality_nps import (  # noqa: F401
+    PRACTITIONER_SORTS,
+    practitioner_nps_page_rows,
+    practitioner_nps_rows,
+    unit_target_for_year,
+    units_nps_by_quarter,
 )
 from surveys.selectors.statistics import (  # noqa: F401
     ANSWER_COUNTERS,

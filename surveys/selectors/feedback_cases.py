@@ -24,7 +24,7 @@ def feedback_case_scope(user) -> QuerySet[FeedbackCase] | None:
     return None
 
 
-def units_followed(user) -> QuerySet[Unit]:
+def feedback_case_units(user) -> QuerySet[Unit]:
     if is_admin(user):
         return Unit.objects.filter(feedback_cases__isnull=False).distinct().order_by("code")
     return Unit.objects.filter(quality_staff_links__user=user).order_by("code")

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from cooperation.access import Role, is_admin
-from surveys.models import BindingTarget, Response, Unit
+from surveys.models import BindingTarget, Practitioner, Response, Unit
 from surveys.selectors.statistics import (
     StatisticsQuery,
     _between_days,
@@ -11,16 +11,39 @@ from surveys.selectors.statistics import (
 )
 
 
-def comments_for_quality(*, user, unit: Unit | None = None, start: dt.date | None = None, end: dt.date | None = None):
+def comments_for_quality(
+    *,
+    user,
+    unit: Unit | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    practitioner: Practitioner | None = None,
+    scores: tuple[int, int] | None = None,
+    newest_first: bool = False,
+):
     """Comments of the units a quality person follows (all units for an administrator), each
-    with the practitioner it concerns, newest first."""
+    with the practitioner it concerns: by practitioner, newest first within each (``newest_first``:
+    newest first overall). ``scores`` keeps answers from its first to its last score, inclusive."""
     rows = Response.objects.exclude(comment="").select_related("unit", "practitioner", "service")
     if not is_admin(user):
         rows = rows.filter(unit__quality_staff_links__user=user)
     if unit is not None:
         rows = rows.filter(unit=unit)
+    if practitioner is not None:
+        rows = rows.filter(practitioner=practitioner)
+    if scores is not None:
+        rows = rows.filter(score__gte=scores[0], score__lte=scores[1])
     rows = _between_days(rows, start, end, moment="answered_at")
+    if newest_first:
+        return rows.order_by("-answered_at", "-pk")
     return rows.order_by("practitioner__code", "-answered_at")
+
+
+def units_followed(*, user):
+    """The units whose comments a user reads: those a quality person follows, all for an administrator."""
+    if is_admin(user):
+        return Unit.objects.all()
+    return Unit.objects.filter(quality_staff_links__user=user)
 
 
 def binding_target_list(*, user):

@@ -71,7 +71,7 @@ def test_every_staff_and_customer_page_runs_under_the_policy(page, users, custom
         "account-manager": ["/", f"/customers/{customer.business_id}/", f"/agreements/{agreement.pk}/"],
         "decision-maker": ["/", f"/agreements/{agreement.pk}/", "/reports/indicators/"],
         "supervisor": ["/", "/reports/indicators/"],
-        "quality": ["/", "/reports/comments/", "/reports/indicators/"],
+        "quality": ["/", "/reports/comments/", "/reports/indicators/", "/reports/quality/practitioners/"],
     }
     for role, paths in pages_by_role.items():
         sign_in(page, users[role].email)

@@ -58,7 +58,7 @@ def test_an_nps_goal_of_a_small_group_is_hidden_from_the_customers_people(client
             ["/customers/", "/reports/indicators/", "/reports/binding-targets/"],
             ["/reports/comments/"],
         ),
-        ("quality", ["/reports/comments/", "/reports/indicators/"], ["/customers/"]),
+        ("quality", ["/reports/quality/", "/reports/indicators/"], ["/customers/", "/reports/comments/"]),
         ("decision-maker", ["/reports/indicators/"], ["/customers/", "/reports/comments/", "/api/docs/"]),
     ],
 )
