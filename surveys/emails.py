@@ -6,6 +6,7 @@ import binascii
 import functools
 import hashlib
 import hmac
+import re
 import secrets
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
@@ -27,6 +28,8 @@ UNSUBSCRIBE_URL_MARK = "UNSUBSCRIBE-URL-6c1f0e9a"
 #: Rendered combinations (language, unit, dates …) kept per renderer, i.e. per batch.
 RENDER_CACHE_SIZE = 256
 UNSUBSCRIBE_SALT = "surveys.unsubscribe"
+#: Characters that make a display name need quotes in an address (RFC 5322 "specials").
+_SPECIALS = re.compile(r'[][\\()<>@,:;".]')
 
 
 @functools.cache
@@ -66,8 +69,13 @@ def provider_name(language: str | None = None) -> str:
 def from_address(language: str, *, encoded: bool = False) -> str:
     """The sender of an email in ``language``: the provider's name there and DEFAULT_FROM_EMAIL's
     address; ``encoded`` as the header goes on the wire (RFC 2047), else for Django's mail."""
-    pair = (provider_name(language), parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
-    return formataddr(pair, charset="utf-8") if encoded else formataddr(pair)
+    name, address = provider_name(language), parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    if encoded:
+        return formataddr((name, address), charset="utf-8")
+    # Django encodes the header itself; formataddr would already have (it always encodes).
+    if _SPECIALS.search(name):
+        name = '"{}"'.format(name.replace("\\", "\\\\").replace('"', '\\"'))
+    return f"{name} <{address}>"
 
 
 def survey_url(token: str) -> str:
