@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cooperation.industries import industry_choices
 from cooperation.models import Contact, Indicator, Language, Segment, Theme
 
 
@@ -30,7 +31,7 @@ class CustomerForm(forms.Form):
     business_id = forms.CharField(label=_("Business ID"), max_length=9, help_text=_("In the form 1234567-8."))
     name = forms.CharField(label=_("Name"), max_length=200)
     headcount = forms.IntegerField(label=_("Headcount"), min_value=0)
-    industry = forms.CharField(label=_("Industry"), max_length=120, required=False)
+    industry = forms.ChoiceField(label=_("Industry"), choices=[("", "—"), *industry_choices()], required=False)
     segment = forms.ChoiceField(
         label=_("Segment"),
         choices=[("", _("From the headcount (large from 250)")), *Segment.choices],

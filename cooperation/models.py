@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.business_id import validate_business_id
+from cooperation.industries import industry_choices, industry_name
 
 #: From this headcount on a customer counts as a large company (EU size class).
 LARGE_COMPANY_HEADCOUNT = 250
@@ -46,7 +47,13 @@ class CorporateCustomer(TimeStamped):
         blank=True,
         help_text=_("Leave empty to derive the segment from the headcount."),
     )
-    industry = models.CharField(_("industry"), max_length=120, blank=True)
+    industry = models.CharField(
+        _("industry"),
+        max_length=1,
+        choices=industry_choices,
+        blank=True,
+        help_text=_("The section of Statistics Finland's industrial classification TOL 2008."),
+    )
     account_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account manager"),
@@ -71,6 +78,11 @@ class CorporateCustomer(TimeStamped):
         if "update_fields" in kwargs and kwargs["update_fields"] is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "segment"}
         super().save(*args, **kwargs)
+
+    @property
+    def industry_name(self) -> str:
+        """The industry's official name in the active language (empty if none is set)."""
+        return industry_name(self.industry)
 
 
 class Contact(TimeStamped):

@@ -30,19 +30,76 @@ from surveys.models import (
     Visit,
 )
 
+#: Master data named in the three languages (data, not messages to translate): code, Finnish,
+#: Swedish and English name (English is the API's ``name``), type or whether feedback is asked.
 UNITS = [
-    ("HKI-CARE-1", "Helsinki Kamppi care unit", UnitType.CARE),
-    ("TRE-CARE-1", "Tampere care unit", UnitType.CARE),
-    ("TKU-CARE-1", "Turku care unit", UnitType.CARE),
-    ("HKI-EMER-1", "Helsinki emergency unit", UnitType.EMERGENCY),
-    ("DIGI-1", "Digital clinic (chat and remote)", UnitType.DIGITAL),
+    (
+        "HKI-CARE-1",
+        "Kampin työterveysasema, Helsinki",
+        "Kampens företagshälsostation, Helsingfors",
+        "Kamppi occupational health clinic, Helsinki",
+        UnitType.CARE,
+    ),
+    (
+        "TRE-CARE-1",
+        "Tampereen työterveysasema",
+        "Tammerfors företagshälsostation",
+        "Tampere occupational health clinic",
+        UnitType.CARE,
+    ),
+    (
+        "TKU-CARE-1",
+        "Turun työterveysasema",
+        "Åbo företagshälsostation",
+        "Turku occupational health clinic",
+        UnitType.CARE,
+    ),
+    ("HKI-EMER-1", "Helsingin päivystys", "Jouren i Helsingfors", "Helsinki emergency clinic", UnitType.EMERGENCY),
+    (
+        "DIGI-1",
+        "Digiklinikka (chat ja etävastaanotto)",
+        "Digitala kliniken (chatt och distansmottagning)",
+        "Digital clinic (chat and remote appointments)",
+        UnitType.DIGITAL,
+    ),
 ]
 SERVICES = [
-    ("gp-visit", "Occupational physician's appointment", True),
-    ("nurse-visit", "Occupational health nurse's appointment", True),
-    ("physio", "Physiotherapy", True),
-    ("psychologist", "Occupational psychologist", True),
-    ("covid-test", "COVID testing", False),  # collects no feedback (DOMAIN.md)
+    (
+        "gp-visit",
+        "Työterveyslääkärin vastaanotto",
+        "Företagsläkarens mottagning",
+        "Occupational physician's appointment",
+        True,
+    ),
+    (
+        "nurse-visit",
+        "Työterveyshoitajan vastaanotto",
+        "Företagshälsovårdarens mottagning",
+        "Occupational health nurse's appointment",
+        True,
+    ),
+    ("physio", "Fysioterapia", "Fysioterapi", "Physiotherapy", True),
+    (
+        "psychologist",
+        "Työterveyspsykologin vastaanotto",
+        "Företagspsykologens mottagning",
+        "Occupational psychologist's appointment",
+        True,
+    ),
+    ("covid-test", "Koronatestaus", "Coronatestning", "COVID-19 testing", False),  # collects no feedback (DOMAIN.md)
+]
+#: Two practitioners per unit, in the order of UNITS.
+PRACTITIONERS = [
+    "Liisa Lahtinen",
+    "Mikko Virtanen",
+    "Anna Korhonen",
+    "Juha Nieminen",
+    "Sofia Lindqvist",
+    "Erik Sundström",
+    "Kaisa Mäkinen",
+    "Timo Heikkinen",
+    "Emma Koskinen",
+    "Ville Järvinen",
 ]
 #: Scores 0..10 by unit type: care units near their 70 target, emergency units lower.
 SCORE_WEIGHTS = {
@@ -65,20 +122,29 @@ COMMENTS = [
 
 
 def _master_data() -> tuple[list[Unit], list[Practitioner], list[Service]]:
-    units = []
-    for code, name, unit_type in UNITS:
-        unit, _ = Unit.objects.get_or_create(code=code, defaults={"name": name, "type": unit_type})
-        units.append(unit)
+    # update_or_create: a demo database from before the translations gets them too.
+    units = [
+        Unit.objects.update_or_create(
+            code=code,
+            defaults={"name_fi": fi, "name_sv": sv, "name": en},
+            create_defaults={"name_fi": fi, "name_sv": sv, "name": en, "type": unit_type},
+        )[0]
+        for code, fi, sv, en, unit_type in UNITS
+    ]
     practitioners = []
     for n, unit in enumerate(units):
         for k in range(2):
             practitioner, _ = Practitioner.objects.get_or_create(
-                code=f"dr-{n}{k}", defaults={"name": f"Practitioner {n}{k} ({unit.code})", "unit": unit}
+                code=f"dr-{n}{k}", defaults={"name": PRACTITIONERS[2 * n + k], "unit": unit}
             )
             practitioners.append(practitioner)
     services = [
-        Service.objects.get_or_create(code=code, defaults={"name": name, "collects_feedback": collects})[0]
-        for code, name, collects in SERVICES
+        Service.objects.update_or_create(
+            code=code,
+            defaults={"name_fi": fi, "name_sv": sv, "name": en},
+            create_defaults={"name_fi": fi, "name_sv": sv, "name": en, "collects_feedback": collects},
+        )[0]
+        for code, fi, sv, en, collects in SERVICES
     ]
     return units, practitioners, services
 

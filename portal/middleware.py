@@ -2,13 +2,19 @@
 
 import json
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.core.validators import ProhibitNullCharactersValidator
 from django.http import Http404, JsonResponse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.translation.trans_real import parse_accept_lang_header
 from rest_framework.views import APIView
 
 NUL = "\x00"
+API_PREFIX = "/api/"
+#: The API's language when the client names none it supports (API.md "Conventions").
+API_DEFAULT_LANGUAGE = "en"
 _MESSAGE = ProhibitNullCharactersValidator.message
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -92,3 +98,32 @@ class NoStoreMiddleware:
         if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class ApiLanguage:
+    """The API speaks English unless the client's ``Accept-Language`` asks for Finnish or
+    Swedish; pages keep LocaleMiddleware's choice (the language cookie, the browser, Finnish).
+    A program calling the API gets the same messages whatever language a person last chose in
+    the browser. Runs right after LocaleMiddleware, which then answers ``Content-Language``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(API_PREFIX):
+            language = api_language(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)
+
+
+def api_language(accept_language: str) -> str:
+    """The first language of ``Accept-Language`` (by its q-values) the portal speaks, else English."""
+    supported = {code for code, _name in settings.LANGUAGES}
+    for code, _q in parse_accept_lang_header(accept_language):
+        if code == "*":
+            break
+        code = code.lower().split("-")[0]
+        if code in supported:
+            return code
+    return API_DEFAULT_LANGUAGE

@@ -1,5 +1,6 @@
 """One settings module; every knob comes from the environment (see README and DESIGN.md)."""
 
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -72,6 +73,9 @@ _at = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
 MIDDLEWARE[_at:_at] = ["csp.middleware.CSPMiddleware", "django_permissions_policy.PermissionsPolicyMiddleware"]
 _at = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
 MIDDLEWARE[_at:_at] = ["portal.middleware.NoStoreMiddleware"]
+# The API answers in English unless Accept-Language asks for Finnish or Swedish.
+_at = MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1
+MIDDLEWARE[_at:_at] = ["portal.middleware.ApiLanguage"]
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -87,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.provider",
             ],
         },
     },
@@ -198,6 +203,15 @@ EMAIL_BACKEND = env_str(
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH_OVERRIDE", str(VAR_DIR / "outbox"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Occupational health <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The provider's name in each language: the sender's name of emails in that language, their
+# subject and greeting, the survey pages and the page titles. By default a display name given in
+# DEFAULT_FROM_EMAIL (a brand is the same in every language), else a plain name per language.
+_from_name = parseaddr(env_str("DEFAULT_FROM_EMAIL"))[0]
+PROVIDER_NAMES = {
+    "fi": env_str("PROVIDER_NAME_FI", _from_name or "Työterveyshuolto"),
+    "sv": env_str("PROVIDER_NAME_SV", _from_name or "Företagshälsovården"),
+    "en": env_str("PROVIDER_NAME_EN", _from_name or "Occupational health"),
+}
 
 # --- Accounts and security -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -272,6 +286,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Helsinki"
 USE_I18N = True
 USE_TZ = True
+# Dates and times as they are written in Finland, in each language: 24-hour times, day before
+# month (portal/formats/<language>/formats.py; what they leave out comes from Django's own).
+FORMAT_MODULE_PATH = ["portal.formats"]
 
 # --- Static files: everything a page needs is served by the project (no CDN) ----------------
 STATIC_URL = "/static/"

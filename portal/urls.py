@@ -32,3 +32,5 @@ urlpatterns = [
 
 handler400 = "portal.errors.bad_request"
 handler404 = "portal.errors.page_not_found"
+handler403 = "portal.errors.permission_denied"
+handler500 = "portal.errors.server_error"

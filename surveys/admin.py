@@ -56,11 +56,15 @@ class EmployeeAdmin(RosterEmployeeAdmin):
         return TemplateResponse(request, "admin/surveys/erase_confirmation.html", context)
 
 
+NAME_FIELDS = ["name_fi", "name_sv", "name"]
+
+
 @admin.register(models.Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "type", "nps_target"]
+    list_display = ["code", *NAME_FIELDS, "type", "nps_target"]
     list_filter = ["type"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", *NAME_FIELDS]
+    fields = ["code", *NAME_FIELDS, "type", "nps_target"]
 
 
 @admin.register(models.Practitioner)
@@ -72,9 +76,10 @@ class PractitionerAdmin(admin.ModelAdmin):
 
 @admin.register(models.Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "collects_feedback"]
+    list_display = ["code", *NAME_FIELDS, "collects_feedback"]
     list_filter = ["collects_feedback"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", *NAME_FIELDS]
+    fields = ["code", *NAME_FIELDS, "collects_feedback"]
 
 
 @admin.register(models.Visit)

@@ -6,6 +6,7 @@ import binascii
 import functools
 import hashlib
 import hmac
+import re
 import secrets
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
@@ -15,6 +16,7 @@ from django.core.mail.utils import DNS_NAME
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from surveys.models import RespondentGroup, SurveyInvitation
 
@@ -26,6 +28,8 @@ UNSUBSCRIBE_URL_MARK = "UNSUBSCRIBE-URL-6c1f0e9a"
 #: Rendered combinations (language, unit, dates …) kept per renderer, i.e. per batch.
 RENDER_CACHE_SIZE = 256
 UNSUBSCRIBE_SALT = "surveys.unsubscribe"
+#: Characters that make a display name need quotes in an address (RFC 5322 "specials").
+_SPECIALS = re.compile(r'[][\\()<>@,:;".]')
 
 
 @functools.cache
@@ -54,8 +58,24 @@ def invitation_id_from_unsubscribe(value: str) -> int | None:
     return int(invitation_id)
 
 
-def provider_name() -> str:
-    return parseaddr(settings.DEFAULT_FROM_EMAIL)[0] or "Occupational health"
+def provider_name(language: str | None = None) -> str:
+    """The provider's name in ``language`` (by default the active one): PROVIDER_NAME_FI, _SV,
+    _EN; English for any other language."""
+    names = settings.PROVIDER_NAMES
+    language = (language or get_language() or "en")[:2]
+    return names.get(language) or names.get("en") or "Occupational health"
+
+
+def from_address(language: str, *, encoded: bool = False) -> str:
+    """The sender of an email in ``language``: the provider's name there and DEFAULT_FROM_EMAIL's
+    address; ``encoded`` as the header goes on the wire (RFC 2047), else for Django's mail."""
+    name, address = provider_name(language), parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    if encoded:
+        return formataddr((name, address), charset="utf-8")
+    # Django encodes the header itself; formataddr would already have (it always encodes).
+    if _SPECIALS.search(name):
+        name = '"{}"'.format(name.replace("\\", "\\\\").replace('"', '\\"'))
+    return f"{name} <{address}>"
 
 
 def survey_url(token: str) -> str:
@@ -71,6 +91,10 @@ def _unsubscribe_base() -> str:
     return settings.PORTAL_BASE_URL + reverse("surveys:unsubscribe", args=["x"])[:-2]
 
 
+def email_language(invitation: SurveyInvitation) -> str:
+    return invitation.language if invitation.language in EMAIL_LANGUAGES else "fi"
+
+
 class InvitationRenderer:
     """Builds invitation messages; each template is loaded once per renderer (one per batch)."""
 
@@ -78,11 +102,10 @@ class InvitationRenderer:
         self._templates: dict[tuple[str, str], tuple] = {}
         self._rendered: dict[tuple, tuple[str, str, str]] = {}
         self._subjects: dict[str, str] = {}
-        self.provider = provider_name()
         self.unsubscribe_base = _unsubscribe_base()
-        name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-        self.envelope_from = address
-        self.from_header = formataddr((name, address), charset="utf-8")
+        self.envelope_from = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+        self.from_headers = {language: from_address(language, encoded=True) for language in EMAIL_LANGUAGES}
+        self.from_addresses = {language: from_address(language) for language in EMAIL_LANGUAGES}
 
     def _templates_for(self, language: str, kind: str):
         key = (language, kind)
@@ -95,12 +118,13 @@ class InvitationRenderer:
             )
         return self._templates[key]
 
-    def context(self, invitation: SurveyInvitation, token: str) -> dict:
+    def context(self, invitation: SurveyInvitation, token: str, language: str = "fi") -> dict:
+        """What the templates get; names (the provider's, the unit's) in the email's ``language``."""
         visit = invitation.visit if invitation.visit_id else None
         return {
-            "provider": self.provider,
+            "provider": provider_name(language),
             "group": invitation.respondent_group,
-            "unit": invitation.unit.name if invitation.unit_id else "",
+            "unit": invitation.unit.localized_name(language) if invitation.unit_id else "",
             "customer": invitation.customer.name,
             "visit_date": timezone.localtime(visit.ended_at).date() if visit else None,
             "survey_url": survey_url(token),
@@ -114,9 +138,9 @@ class InvitationRenderer:
         Invitations of one batch mostly share language, unit and dates: the templates are
         rendered once per such combination, with markers where the two links go, and each
         message gets its own links by replacing the markers."""
-        language = invitation.language if invitation.language in EMAIL_LANGUAGES else "fi"
+        language = email_language(invitation)
         kind = "patient" if invitation.respondent_group == RespondentGroup.PATIENT else "round"
-        context = self.context(invitation, token)
+        context = self.context(invitation, token, language)
         key = (
             language,
             kind,
@@ -153,7 +177,7 @@ class InvitationRenderer:
         if subject_header is None:
             subject_header = self._subjects[subject] = _encoded_header(subject)
         head = (
-            f"From: {self.from_header}\r\n"
+            f"From: {self.from_headers[email_language(invitation)]}\r\n"
             f"To: {invitation.email}\r\n"
             f"Subject: {subject_header}\r\n"
             f"Date: {formatdate()}\r\n"
@@ -182,6 +206,7 @@ class InvitationRenderer:
         message = EmailMultiAlternatives(
             subject=subject,
             body=text,
+            from_email=self.from_addresses[email_language(invitation)],
             to=[invitation.email],
             connection=connection,
             headers={

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.dates import EARLIEST, LATEST
@@ -32,9 +32,34 @@ class RespondentGroup(models.TextChoices):
     DECISION_MAKER = "decision-maker", _("Decision-makers")
 
 
-class Unit(models.Model):
+NAME_LANGUAGES = ("fi", "sv", "en")
+
+
+class NamedInThreeLanguages(models.Model):
+    """A name in Finnish, Swedish and English: ``name`` is the English one (what the API has
+    always called ``name``), and shown in any language whose own name is missing."""
+
+    name = models.CharField(_("name in English"), max_length=200, help_text=_("Shown where no translation is given."))
+    name_fi = models.CharField(_("name in Finnish"), max_length=200, blank=True)
+    name_sv = models.CharField(_("name in Swedish"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def localized_name(self, language: str | None = None) -> str:
+        """The name in ``language`` (by default the active one), else the English name."""
+        language = (language or get_language() or "en")[:2]
+        if language in ("fi", "sv"):
+            return getattr(self, f"name_{language}") or self.name
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.localized_name()
+
+
+class Unit(NamedInThreeLanguages):
     code = models.CharField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200)
     type = models.CharField(_("type"), max_length=10, choices=UnitType.choices)
     nps_target = models.SmallIntegerField(
         _("NPS target"),
@@ -50,7 +75,7 @@ class Unit(models.Model):
         verbose_name_plural = _("units")
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
+        return f"{self.display_name} ({self.code})"
 
     def save(self, *args, **kwargs):
         if self.nps_target is None and self._state.adding:
@@ -72,9 +97,8 @@ class Practitioner(models.Model):
         return f"{self.name} ({self.code})"
 
 
-class Service(models.Model):
+class Service(NamedInThreeLanguages):
     code = models.CharField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200)
     collects_feedback = models.BooleanField(_("collects feedback"), default=True)
 
     class Meta:
@@ -83,7 +107,7 @@ class Service(models.Model):
         verbose_name_plural = _("services")
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
+        return f"{self.display_name} ({self.code})"
 
 
 class Visit(models.Model):

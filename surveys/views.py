@@ -44,7 +44,12 @@ def _language(request, default: str) -> str:
 
 def _public(request, template: str, context: dict, *, language: str, status: int = 200):
     with translation.override(language):
-        context = {**context, "page_language": language, "page_languages": PAGE_LANGUAGES}
+        context = {
+            "provider": provider_name(language),
+            **context,
+            "page_language": language,
+            "page_languages": PAGE_LANGUAGES,
+        }
         response = render(request, template, context, status=status)
     response["Content-Language"] = language
     response["X-Robots-Tag"] = "noindex"
@@ -66,9 +71,8 @@ def answer(request, token: str):
     language = _language(request, invitation.language)
     context = {
         "invitation": invitation,
-        "unit": invitation.unit.name if invitation.unit_id else "",
+        "unit": invitation.unit.localized_name(language) if invitation.unit_id else "",
         "visit_date": invitation.visit.ended_at if invitation.visit_id else None,
-        "provider": provider_name(),
         "is_patient": invitation.respondent_group == RespondentGroup.PATIENT,
     }
     if invitation.status == InvitationStatus.ANSWERED:
@@ -105,7 +109,7 @@ def unsubscribe(request, signed: str):
     if invitation is None or not invitation.email:
         return _not_found(request)
     language = _language(request, invitation.language)
-    context = {"provider": provider_name()}
+    context = {}
     if request.method == "GET":
         return _public(request, "surveys/unsubscribe_confirm.html", context, language=language)
     services.opt_out_record(email=invitation.email)

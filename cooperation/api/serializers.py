@@ -121,6 +121,18 @@ class CustomerSerializer(serializers.ModelSerializer):
         help_text=_("Leave out to derive it from the headcount (large from 250); null drops an override."),
     )
     segment_override = serializers.CharField(read_only=True)
+    industry = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text=_(
+            "The section letter of Statistics Finland's industrial classification TOL 2008, from A to U "
+            "(a section's official name in Finnish, Swedish or English is taken too); empty for none."
+        ),
+    )
+    industry_name = serializers.CharField(
+        read_only=True, help_text=_("The industry's official name, in the language the request asks for.")
+    )
     account_manager = serializers.EmailField(
         source="account_manager.email",
         required=False,
@@ -137,6 +149,7 @@ class CustomerSerializer(serializers.ModelSerializer):
             "segment_override",
             "headcount",
             "industry",
+            "industry_name",
             "account_manager",
             "created_at",
             "updated_at",

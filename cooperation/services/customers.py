@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.access import is_admin
 from cooperation.business_id import validate_business_id
+from cooperation.industries import industry_code
 from cooperation.models import (
     CorporateCustomer,
     Segment,
@@ -33,6 +34,23 @@ def _account_manager_by_email(email: str | None, errors: Errors):
         errors.add("account_manager", _("No account manager with the email %(email)s.") % {"email": email})
         return None
     return user
+
+
+def _check_industry(industry: str | None, errors: Errors) -> str:
+    """The TOL 2008 section letter ``industry`` names (its letter or its official name in any of
+    the three languages); ``""`` for none."""
+    code = industry_code(industry or "")
+    if code is None:
+        errors.add(
+            "industry",
+            _(
+                "Unknown industry “%(value)s”. Give the section letter of the TOL 2008 industrial "
+                "classification, from A to U: for example “C” for manufacturing, or leave it empty."
+            )
+            % {"value": industry},
+        )
+        return ""
+    return code
 
 
 def _check_segment(segment: str | None, errors: Errors) -> str:
@@ -70,6 +88,7 @@ def customer_create(
     if headcount is None or headcount < 0:
         errors.add("headcount", _("The headcount cannot be negative."))
     override = _check_segment(segment, errors)
+    industry = _check_industry(industry, errors)
     manager = _account_manager_by_email(account_manager_email, errors)
     if by is not None and not is_admin(by):
         # An account manager's new customer lands in their own portfolio, never in someone else's.
@@ -81,7 +100,7 @@ def customer_create(
         business_id=business_id,
         name=name.strip(),
         headcount=headcount or 0,
-        industry=industry or "",
+        industry=industry,
         segment_override=override,
         account_manager=manager,
     )
@@ -113,6 +132,8 @@ def customer_update(
         errors.add("name", _("Give the customer's name."))
     if _given(headcount) and (headcount is None or headcount < 0):
         errors.add("headcount", _("The headcount cannot be negative."))
+    if _given(industry):
+        values["industry"] = _check_industry(industry, errors)
     if _given(segment):
         values["segment_override"] = _check_segment(segment, errors)
     if _given(account_manager_email):

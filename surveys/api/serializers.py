@@ -24,7 +24,7 @@ class UnitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Unit
-        fields = ["code", "name", "type", "nps_target"]
+        fields = ["code", "name", "name_fi", "name_sv", "type", "nps_target"]
 
 
 class PractitionerSerializer(serializers.ModelSerializer):
@@ -38,7 +38,7 @@ class PractitionerSerializer(serializers.ModelSerializer):
 class ServiceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Service
-        fields = ["code", "name", "collects_feedback"]
+        fields = ["code", "name", "name_fi", "name_sv", "collects_feedback"]
 
 
 class PatientSerializer(serializers.Serializer):

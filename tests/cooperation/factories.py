@@ -38,7 +38,7 @@ class CustomerFactory(DjangoModelFactory):
     business_id = factory.Sequence(lambda n: make_business_id(1_000_000 + n * 7))
     name = factory.Sequence(lambda n: f"Customer {n} Oy")
     headcount = 120
-    industry = "Manufacturing"
+    industry = "C"
     account_manager = factory.SubFactory(UserFactory)
 
 

@@ -403,7 +403,7 @@ class TestMeetingPack:
         row = page[page.index("Sick-leave days a person") :].split("</tr>")[0]
         assert "Target reached" in row and "4.35" in row and "282" not in page
         # Beside it the value at the previous meeting (1 March): what moved since.
-        assert "At the last meeting (03/01/2026)" in page and ">9.1<" in row
+        assert "At the last meeting (1 Mar 2026)" in page and ">9.1<" in row
         row = page[page.index("Supervisor satisfaction") :].split("</tr>")[0]
         assert "50.0 %" in row and "Target reached" not in row
         # Measured since the previous meeting (1 March), not before it.

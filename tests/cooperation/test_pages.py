@@ -20,7 +20,7 @@ class TestAccountManager:
         sign_in(client, manager)
         response = client.post(
             reverse("cooperation:customer-create"),
-            {"business_id": "0112038-9", "name": "Uusi Asiakas Oy", "headcount": "300", "industry": "Retail"},
+            {"business_id": "0112038-9", "name": "Uusi Asiakas Oy", "headcount": "300", "industry": "G"},
             follow=True,
         )
         assert response.status_code == 200

@@ -259,7 +259,7 @@ class Command(BaseCommand):
                     headcount,
                     segment,
                     "",
-                    "Manufacturing",
+                    "C",
                     self.managers[i % len(self.managers)],
                 )
             )
