@@ -118,6 +118,7 @@ def seed_demo(*, today: dt.date | None = None) -> list[DemoLogin]:
 
     seed_demo_surveys(customers=customers)
     first = customers[0]
+    _seed_economics(first, today)
     _user("ceo@pohjolan-konepaja.example", Role.DECISION_MAKER, "Pekka Pohjola", customer=first)
     _user("supervisor@pohjolan-konepaja.example", Role.SUPERVISOR, "Sari Esihenkilö", customer=first)
     return demo_logins()
@@ -272,4 +273,59 @@ def _seed_meetings(customer, agreement, today: dt.date) -> None:
     # The next meeting, planned: its agenda is ready and its pack shows what to bring.
     cooperation_services.meeting_create(
         customer=customer, agreement=agreement, date=today + dt.timedelta(days=30), agenda=agenda
+    )
+
+
+#: The first demo company's work-health results, last year and this: a total that improved.
+DEMO_MATRIX_RESULTS = {
+    -1: {
+        "sick_leave_days": 15.2,
+        "accidents": 34,
+        "early_retirement_fees": 410,
+        "competence_talks": 72,
+        "development_talks_useful": 61,
+        "fair_decisions": 3.3,
+        "control_working_time": 3.4,
+        "control_own_work": 3.9,
+    },
+    0: {
+        "sick_leave_days": 13.1,
+        "accidents": 27,
+        "early_retirement_fees": 380,
+        "competence_talks": 81,
+        "development_talks_useful": 66,
+        "fair_decisions": 3.5,
+        "control_working_time": None,
+        "control_own_work": 4.0,
+    },
+}
+
+
+def _seed_economics(customer: CorporateCustomer, today: dt.date) -> None:
+    """A work-health matrix for last year and this year (one result still missing) and the
+    calculator's two scenarios, so the annual report has every section filled."""
+    from cooperation.economics import city_matrix
+    from cooperation.economics import services as economics
+    from cooperation.economics.models import MatrixIndicator, WorkHealthMatrix
+
+    city_matrix.install(WorkHealthMatrix, MatrixIndicator)  # the migration's template (a test flush removes it)
+    for offset, results in DEMO_MATRIX_RESULTS.items():
+        year = today.year + offset
+        if WorkHealthMatrix.objects.filter(customer=customer, year=year).exists():
+            continue
+        matrix = economics.matrix_copy_template(customer=customer, template_code="city-2009", year=year)
+        economics.matrix_results_record(matrix=matrix, results=results)
+    common = {
+        "employees": customer.headcount or 100,
+        "sick_leave_days": 13,
+        "day_cost": 350,
+        "monthly_pension": 1500,
+        "years": 3,
+    }
+    economics.economic_assumptions_save(
+        customer=customer,
+        scenarios={
+            "a": common | {"investment_per_employee": 20, "sick_leave_reduction": 0, "early_retirements_avoided": 0},
+            "b": common | {"investment_per_employee": 400, "sick_leave_reduction": 12, "early_retirements_avoided": 2},
+        },
     )

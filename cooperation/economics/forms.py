@@ -4,7 +4,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.economics import calculator
+from cooperation.economics import calculator, scoring
 from cooperation.economics.models import Direction, WorkHealthMatrix
 
 
@@ -29,7 +29,7 @@ class MatrixResultsForm(forms.Form):
                 max_digits=12,
                 decimal_places=3,
                 help_text=indicator.unit,
-                initial=indicator.result,
+                initial=None if indicator.result is None else scoring.as_json_number(indicator.result),
                 localize=True,
             )
 
