@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.business_id import validate_business_id
+from cooperation.progress import GoalProgress, goal_progress
 
 #: From this headcount on a customer counts as a large company (EU size class).
 LARGE_COMPANY_HEADCOUNT = 250
@@ -282,16 +283,19 @@ class Goal(TimeStamped):
             return self.target < self.baseline
         return self.indicator in LOWER_IS_BETTER
 
+    def progress_at(self, current) -> GoalProgress:
+        """The goal's progress at ``current`` by the one rule of cooperation.progress."""
+        return goal_progress(
+            baseline=self.baseline, target=self.target, current=current, lower_is_better=self.lower_is_better
+        )
+
     def target_reached(self, current: Decimal | None) -> bool:
-        if current is None:
-            return False
-        return current <= self.target if self.lower_is_better else current >= self.target
+        return self.progress_at(current).target_reached
 
     def progress(self, current: Decimal | None) -> float | None:
-        """Share of the way from baseline to target reached by ``current``, in per cent."""
-        if current is None or self.baseline is None or self.target == self.baseline:
-            return None
-        return round(float((Decimal(current) - self.baseline) / (self.target - self.baseline) * 100), 1)
+        """Share of the way from baseline to target reached by ``current``, in per cent (0–100:
+        at or past the target 100, moved away from it 0)."""
+        return self.progress_at(current).percent
 
 
 class GoalChange(models.Model):
