@@ -461,3 +461,31 @@ class ActionItem(TimeStamped):
         if self.owner_contact_id:
             return "customer"
         return ""
+
+
+#: The longest note an account manager can add: a few paragraphs, not a document.
+CUSTOMER_NOTE_MAX_LENGTH = 4000
+
+
+class CustomerNote(models.Model):
+    """A note the account manager adds to the customer's timeline: a call, an email, a remark.
+    Notes are a record: kept with their author and time, never edited or deleted in the portal."""
+
+    customer = models.ForeignKey(
+        CorporateCustomer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("text"), max_length=CUSTOMER_NOTE_MAX_LENGTH)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["customer", "-created_at", "-pk"]
+        verbose_name = _("customer note")
+        verbose_name_plural = _("customer notes")
+        indexes = [models.Index(fields=["customer", "created_at"])]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="customer_note_not_empty")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.created_at:%Y-%m-%d}: {self.text[:40]}"

@@ -43,14 +43,7 @@ class SortableTable:
     caption: str = ""
 
     def _query(self, **changes) -> str:
-        params = self.params.copy()
-        for name, value in changes.items():
-            if value is None:
-                params.pop(name, None)
-            else:
-                params[name] = value
-        encoded = params.urlencode()
-        return f"?{encoded}" if encoded else "?"
+        return query_with(self.params, **changes)
 
     def headers(self) -> list[dict]:
         cells = []
@@ -66,19 +59,52 @@ class SortableTable:
         return cells
 
     def pages(self) -> dict:
-        page = self.page
-        pages = page.paginator.num_pages
-        return {
-            "number": page.number,
-            "count": page.paginator.num_pages,
-            "total": page.paginator.count,
-            "first": page.start_index(),
-            "last": page.end_index(),
-            "previous": self._query(page=page.previous_page_number()) if page.has_previous() else None,
-            "next": self._query(page=page.next_page_number()) if page.has_next() else None,
-            "first_page": self._query(page=1) if page.number > 2 else None,
-            "last_page": self._query(page=pages) if page.number < pages - 1 else None,
-        }
+        return page_links(self.page, self.params)
+
+
+def query_with(params: QueryDict, fragment: str = "", **changes) -> str:
+    """``params`` as a query string with ``changes`` (None removes a parameter)."""
+    params = params.copy()
+    for name, value in changes.items():
+        if value is None:
+            params.pop(name, None)
+        else:
+            params[name] = value
+    encoded = params.urlencode()
+    return (f"?{encoded}" if encoded else "?") + (f"#{fragment}" if fragment else "")
+
+
+def page_links(page: Page, params: QueryDict, *, fragment: str = "") -> dict:
+    """What the pager shows: where the page is and the links to the others (each keeping the
+    other query parameters; ``fragment`` brings the reader back to the list on a long page)."""
+    pages = page.paginator.num_pages
+
+    def link(number: int) -> str:
+        return query_with(params, fragment, page=number)
+
+    return {
+        "number": page.number,
+        "count": pages,
+        "total": page.paginator.count,
+        "first": page.start_index(),
+        "last": page.end_index(),
+        "previous": link(page.previous_page_number()) if page.has_previous() else None,
+        "next": link(page.next_page_number()) if page.has_next() else None,
+        "first_page": link(1) if page.number > 2 else None,
+        "last_page": link(pages) if page.number < pages - 1 else None,
+    }
+
+
+@dataclass
+class PagedList:
+    """A page of a list that is not a table (a timeline) for the shared pager: ``{% pager list %}``."""
+
+    page: Page
+    params: QueryDict
+    fragment: str = ""
+
+    def pages(self) -> dict:
+        return page_links(self.page, self.params, fragment=self.fragment)
 
 
 # --- Charts and key figures --------------------------------------------------------------------
@@ -88,6 +114,14 @@ class SortableTable:
 class Series:
     label: str
     values: list[float | None]
+
+
+@dataclass
+class Band:
+    """A band of ± ``margins`` around a chart's first series (e.g. the 95 % margin of error)."""
+
+    label: str
+    margins: list[float | None]
 
 
 @dataclass
@@ -106,6 +140,7 @@ class Chart:
     unit: str = ""
     suppressed: bool = False
     hidden_labels: list[str] = field(default_factory=list)
+    band: Band | None = None
 
     @property
     def has_data(self) -> bool:
@@ -124,12 +159,18 @@ class Chart:
             "target": self.target,
             "targetLabel": self.target_label,
             "unit": self.unit,
+            "band": {"label": self.band.label, "margins": self.band.margins} if self.band else None,
         }
 
     def rows(self) -> list[dict]:
         """The figures by label, for the fallback table."""
         return [
-            {"label": label, "values": [s.values[i] for s in self.series], "hidden": label in self.hidden_labels}
+            {
+                "label": label,
+                "values": [s.values[i] for s in self.series],
+                "hidden": label in self.hidden_labels,
+                "margin": self.band.margins[i] if self.band else None,
+            }
             for i, label in enumerate(self.labels)
         ]
 

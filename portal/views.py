@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +14,10 @@ def home(request):
     """The first page after signing in, by role."""
     user = request.user
     if is_customer_user(user):
-        return redirect("cooperation:customer-detail", business_id=user.customer.business_id)
+        # Their company's own page; the customer page (its 360) is the provider's.
+        customer = user.customer
+        agreements = customer.agreements.order_by("-period_start", "-pk") if customer else []
+        return render(request, "portal/home.html", {"company": customer, "agreements": agreements})
     if is_admin(user) or user.role == Role.ACCOUNT_MANAGER:
         return portfolio(request)
     return render(request, "portal/home.html")

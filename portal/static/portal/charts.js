@@ -29,6 +29,20 @@
         tension: 0
       };
     });
+    if (spec.band && datasets.length) {
+      // The band around the first series (e.g. its 95 % margin of error): the area between
+      // value − margin and value + margin, drawn under the line.
+      var values = spec.series[0].values, margins = spec.band.margins;
+      var edge = function (sign) {
+        return values.map(function (v, i) {
+          var m = margins[i];
+          return v === null || m === null || m === undefined ? null : v + sign * m;
+        });
+      };
+      var shade = colour("--band", "rgba(0, 96, 122, 0.15)");
+      datasets.push({ type: "line", label: "", data: edge(-1), borderWidth: 0, pointRadius: 0, fill: false, spanGaps: false, order: 2 });
+      datasets.push({ type: "line", label: spec.band.label, data: edge(1), borderWidth: 0, pointRadius: 0, backgroundColor: shade, borderColor: shade, fill: "-1", spanGaps: false, order: 2 });
+    }
     if (spec.target !== null && spec.target !== undefined) {
       datasets.push({
         type: "line",
@@ -48,7 +62,10 @@
         maintainAspectRatio: false,
         animation: false,
         events: sparkline ? [] : ["mousemove", "mouseout", "click", "touchstart", "touchmove"],
-        plugins: { legend: { display: !sparkline }, tooltip: { enabled: !sparkline } },
+        plugins: {
+          legend: { display: !sparkline, labels: { filter: function (item) { return item.text !== ""; } } },
+          tooltip: { enabled: !sparkline, filter: function (item) { return item.dataset.label !== ""; } }
+        },
         scales: sparkline
           ? { x: { display: false }, y: { display: false, grace: "10%" } }
           : { x: { grid: { color: line } }, y: { grid: { color: line }, grace: "5%" } }
