@@ -29,9 +29,8 @@ class CustomerNoteForm(forms.Form):
     text = forms.CharField(
         label=gettext_lazy("Note"),
         help_text=gettext_lazy("A call, an email, an agreement made: what happened and what comes next."),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=CUSTOMER_NOTE_MAX_LENGTH,
-        # The service says what is wrong with an empty note, in its own words.
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": CUSTOMER_NOTE_MAX_LENGTH}),
+        # The service says what is wrong with an empty or a long note, in its own words.
         required=False,
         strip=False,
     )

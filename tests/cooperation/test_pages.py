@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cooperation.models import CorporateCustomer, Phase, PhaseTransition
-from tests.cooperation.factories import AgreementFactory, ContactFactory
+from tests.cooperation.factories import AgreementFactory
 
 PASSWORD = "correct horse battery"
 
