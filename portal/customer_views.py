@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from cooperation import selectors as cooperation_selectors
@@ -101,7 +101,8 @@ def _figures(nps: dict, health: dict, charts: dict) -> list[KeyFigure]:
             target=nps["target"],
             target_met=nps["target_met"],
             trend=nps_trend,
-            note=_("%(quarter)s, %(n)s answers") % {"quarter": latest["quarter"], "n": latest["n"]},
+            note=ngettext("%(quarter)s, %(n)s answer", "%(quarter)s, %(n)s answers", latest["n"])
+            % {"quarter": latest["quarter"], "n": latest["n"]},
         ),
         KeyFigure(
             label=_("Health % (12 months)"),
@@ -110,7 +111,8 @@ def _figures(nps: dict, health: dict, charts: dict) -> list[KeyFigure]:
             target=health["target"],
             target_met=health["target_met"],
             trend=health_trend,
-            note=_("%(n)s employees") % {"n": health["latest"]["employees"]},
+            note=ngettext("%(n)s employee", "%(n)s employees", health["latest"]["employees"])
+            % {"n": health["latest"]["employees"]},
         ),
         KeyFigure(
             label=_("Coping better"),
