@@ -60,7 +60,7 @@ def _charts(nps: dict, health: dict) -> dict:
         id="customer-health",
         kind="line",
         labels=[p["month"] for p in health["points"]],
-        series=[Series(_("Health %"), [p["value"] for p in health["points"]])],
+        series=[Series(_("Health percentage"), [p["value"] for p in health["points"]])],
         caption=_("Health % by month (each point over the 12 months before it)"),
         target=health["target"],
         target_label=_("Target"),

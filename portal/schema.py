@@ -68,7 +68,9 @@ class PortalAutoSchema(AutoSchema):
         return operation
 
     def _error_component(self, name: str) -> dict:
-        component = ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, object=name, schema=ERROR_SCHEMAS[name])
+        component = ResolvedComponent(
+            name=name, type=ResolvedComponent.SCHEMA, object=name, schema=ERROR_SCHEMAS[name]
+        )
         self.registry.register_on_missing(component)
         return component.ref
 

@@ -253,7 +253,8 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 PERMISSIONS_POLICY = {
-    feature: [] for feature in ("camera", "microphone", "geolocation", "payment", "usb", "serial", "display-capture")
+    feature: []
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "serial", "display-capture")
 }
 # Signed out after SESSION_IDLE_MINUTES without a request: the cookie's age is the idle time,
 # renewed by every request.
