@@ -47,6 +47,25 @@ class CorporateCustomerAdmin(admin.ModelAdmin):
     inlines = [ContactInline, AgreementInline]
 
 
+@admin.register(models.CustomerNote)
+class CustomerNoteAdmin(admin.ModelAdmin):
+    """Notes are a record of the customer relationship: read here, written on the customer page."""
+
+    list_display = ["customer", "author", "created_at"]
+    list_select_related = ["customer", "author"]
+    search_fields = ["customer__name", "customer__business_id", "author__email"]
+    readonly_fields = ["customer", "author", "text", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(models.Contact)
 class ContactAdmin(admin.ModelAdmin):
     list_display = ["name", "role", "customer", "email", "language", "active"]

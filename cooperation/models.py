@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperation.business_id import validate_business_id
 from cooperation.industries import industry_choices, industry_name
+from cooperation.progress import GoalProgress, goal_progress
 
 #: From this headcount on a customer counts as a large company (EU size class).
 LARGE_COMPANY_HEADCOUNT = 250
@@ -294,16 +295,19 @@ class Goal(TimeStamped):
             return self.target < self.baseline
         return self.indicator in LOWER_IS_BETTER
 
+    def progress_at(self, current) -> GoalProgress:
+        """The goal's progress at ``current`` by the one rule of cooperation.progress."""
+        return goal_progress(
+            baseline=self.baseline, target=self.target, current=current, lower_is_better=self.lower_is_better
+        )
+
     def target_reached(self, current: Decimal | None) -> bool:
-        if current is None:
-            return False
-        return current <= self.target if self.lower_is_better else current >= self.target
+        return self.progress_at(current).target_reached
 
     def progress(self, current: Decimal | None) -> float | None:
-        """Share of the way from baseline to target reached by ``current``, in per cent."""
-        if current is None or self.baseline is None or self.target == self.baseline:
-            return None
-        return round(float((Decimal(current) - self.baseline) / (self.target - self.baseline) * 100), 1)
+        """Share of the way from baseline to target reached by ``current``, in per cent (0–100:
+        at or past the target 100, moved away from it 0)."""
+        return self.progress_at(current).percent
 
 
 class GoalChange(models.Model):
@@ -469,6 +473,34 @@ class ActionItem(TimeStamped):
         if self.owner_contact_id:
             return "customer"
         return ""
+
+
+#: The longest note an account manager can add: a few paragraphs, not a document.
+CUSTOMER_NOTE_MAX_LENGTH = 4000
+
+
+class CustomerNote(models.Model):
+    """A note the account manager adds to the customer's timeline: a call, an email, a remark.
+    Notes are a record: kept with their author and time, never edited or deleted in the portal."""
+
+    customer = models.ForeignKey(
+        CorporateCustomer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("text"), max_length=CUSTOMER_NOTE_MAX_LENGTH)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["customer", "-created_at", "-pk"]
+        verbose_name = _("customer note")
+        verbose_name_plural = _("customer notes")
+        indexes = [models.Index(fields=["customer", "created_at"])]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="customer_note_not_empty")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.created_at:%Y-%m-%d}: {self.text[:40]}"
 
 
 # The work-health matrices live with the rest of the economics, in cooperation/economics/.

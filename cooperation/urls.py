@@ -8,7 +8,6 @@ app_name = "cooperation"
 urlpatterns = [
     path("customers/", views.customer_list, name="customer-list"),
     path("customers/new/", views.customer_create, name="customer-create"),
-    path("customers/<str:business_id>/", views.customer_detail, name="customer-detail"),
     path("customers/<str:business_id>/contacts/new/", views.contact_create, name="contact-create"),
     path("customers/<str:business_id>/agreements/new/", agreement_views.agreement_create, name="agreement-create"),
     path("agreements/<int:pk>/", agreement_views.agreement_detail, name="agreement-detail"),

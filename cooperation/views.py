@@ -69,22 +69,6 @@ def customer_create(request):
 
 
 @login_required
-def customer_detail(request, business_id: str):
-    _readable(request)
-    customer = selectors.customer_get(user=request.user, business_id=business_id)
-    context = {
-        "customer": customer,
-        "contacts": customer.contacts.filter(active=True),
-        "agreements": customer.agreements.all(),
-        "meetings": selectors.customer_meetings(customer=customer)[:5],
-        "open_items": selectors.customer_open_action_items(customer=customer),
-        "today": timezone.localdate(),
-        "may_write": may_write_customers(request.user),
-    }
-    return render(request, "cooperation/customer_detail.html", context)
-
-
-@login_required
 def contact_create(request, business_id: str):
     customer = _writable_customer(request, business_id)
     form = ContactForm(request.POST or None)

@@ -37,7 +37,16 @@ class GoalIndicatorSerializer(serializers.Serializer):
     respondents = serializers.IntegerField(allow_null=True)
     baseline = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     target = serializers.DecimalField(max_digits=12, decimal_places=2)
-    progress = serializers.FloatField(allow_null=True, help_text=_("Per cent of the way from baseline to target."))
+    progress = serializers.FloatField(
+        allow_null=True,
+        help_text=_(
+            "Per cent of the way from baseline to target, 0 to 100: 100 at or past the target, 0 when the "
+            "value moved away from it; null without a value or a baseline."
+        ),
+    )
+    target_reached = serializers.BooleanField(
+        help_text=_("Whether the current value is at or past the target, in the goal's direction.")
+    )
 
 
 class GoalIndicatorView(APIView):

@@ -43,14 +43,7 @@ class SortableTable:
     caption: str = ""
 
     def _query(self, **changes) -> str:
-        params = self.params.copy()
-        for name, value in changes.items():
-            if value is None:
-                params.pop(name, None)
-            else:
-                params[name] = value
-        encoded = params.urlencode()
-        return f"?{encoded}" if encoded else "?"
+        return query_with(self.params, **changes)
 
     def headers(self) -> list[dict]:
         cells = []
@@ -66,19 +59,52 @@ class SortableTable:
         return cells
 
     def pages(self) -> dict:
-        page = self.page
-        pages = page.paginator.num_pages
-        return {
-            "number": page.number,
-            "count": page.paginator.num_pages,
-            "total": page.paginator.count,
-            "first": page.start_index(),
-            "last": page.end_index(),
-            "previous": self._query(page=page.previous_page_number()) if page.has_previous() else None,
-            "next": self._query(page=page.next_page_number()) if page.has_next() else None,
-            "first_page": self._query(page=1) if page.number > 2 else None,
-            "last_page": self._query(page=pages) if page.number < pages - 1 else None,
-        }
+        return page_links(self.page, self.params)
+
+
+def query_with(params: QueryDict, fragment: str = "", **changes) -> str:
+    """``params`` as a query string with ``changes`` (None removes a parameter)."""
+    params = params.copy()
+    for name, value in changes.items():
+        if value is None:
+            params.pop(name, None)
+        else:
+            params[name] = value
+    encoded = params.urlencode()
+    return (f"?{encoded}" if encoded else "?") + (f"#{fragment}" if fragment else "")
+
+
+def page_links(page: Page, params: QueryDict, *, fragment: str = "") -> dict:
+    """What the pager shows: where the page is and the links to the others (each keeping the
+    other query parameters; ``fragment`` brings the reader back to the list on a long page)."""
+    pages = page.paginator.num_pages
+
+    def link(number: int) -> str:
+        return query_with(params, fragment, page=number)
+
+    return {
+        "number": page.number,
+        "count": pages,
+        "total": page.paginator.count,
+        "first": page.start_index(),
+        "last": page.end_index(),
+        "previous": link(page.previous_page_number()) if page.has_previous() else None,
+        "next": link(page.next_page_number()) if page.has_next() else None,
+        "first_page": link(1) if page.number > 2 else None,
+        "last_page": link(pages) if page.number < pages - 1 else None,
+    }
+
+
+@dataclass
+class PagedList:
+    """A page of a list that is not a table (a timeline) for the shared pager: ``{% pager list %}``."""
+
+    page: Page
+    params: QueryDict
+    fragment: str = ""
+
+    def pages(self) -> dict:
+        return page_links(self.page, self.params, fragment=self.fragment)
 
 
 # --- Charts and key figures --------------------------------------------------------------------
@@ -88,6 +114,14 @@ class SortableTable:
 class Series:
     label: str
     values: list[float | None]
+
+
+@dataclass
+class Band:
+    """A band of ± ``margins`` around a chart's first series (e.g. the 95 % margin of error)."""
+
+    label: str
+    margins: list[float | None]
 
 
 @dataclass
@@ -117,6 +151,16 @@ class Chart:
     #: Fixed ends of the value axis (a percentage or an NPS never passes 100), or None for automatic.
     y_min: float | None = None
     y_max: float | None = None
+    #: The same band given as ± margins around the first series (its table then shows "±").
+    band: Band | None = None
+
+    def __post_init__(self) -> None:
+        if self.band is not None and self.band_lower is None and self.series:
+            values = self.series[0].values
+            margins = self.band.margins
+            self.band_label = self.band.label
+            self.band_lower = [None if v is None or m is None else v - m for v, m in zip(values, margins, strict=False)]
+            self.band_upper = [None if v is None or m is None else v + m for v, m in zip(values, margins, strict=False)]
 
     @property
     def has_data(self) -> bool:
@@ -150,6 +194,7 @@ class Chart:
                 "values": [s.values[i] for s in self.series],
                 "hidden": label in self.hidden_labels,
                 "band": None if self.band_lower is None else (self.band_lower[i], self.band_upper[i]),
+                "margin": self.band.margins[i] if self.band is not None else None,
             }
             for i, label in enumerate(self.labels)
         ]

@@ -67,7 +67,7 @@ def goal_indicator_value(*, goal: Goal, on: dt.date, suppress: bool = False) -> 
         if latest is not None:
             value, measured_on = float(latest.value), latest.measured_on
         start = end = None
-    current = None if value is None else Decimal(str(value))
+    progress = goal.progress_at(None if value is None else Decimal(str(value)))
     return {
         "goal": goal.pk,
         "indicator": goal.indicator,
@@ -79,7 +79,8 @@ def goal_indicator_value(*, goal: Goal, on: dt.date, suppress: bool = False) -> 
         "respondents": respondents,
         "baseline": goal.baseline,
         "target": goal.target,
-        "progress": goal.progress(current),
+        "progress": progress.percent,
+        "target_reached": progress.target_reached,
     }
 
 

@@ -1,7 +1,17 @@
 from django.urls import include, path
 
-from portal import quality_views, views
+from cooperation import urls as cooperation_urls
+from portal import customer_views, quality_views, views
 from portal.annual_report import views as annual_report
+
+# The customer page combines both apps, so the portal serves it; it keeps cooperation's URL names
+# ("cooperation:customer-detail"), which every page links to. After cooperation's own patterns, so
+# "customers/new/" stays the form for a new customer.
+cooperation_pages = [
+    *cooperation_urls.urlpatterns,
+    path("customers/<str:business_id>/", customer_views.customer_detail, name="customer-detail"),
+    path("customers/<str:business_id>/notes/", customer_views.customer_note_create, name="customer-note-create"),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,7 +20,7 @@ urlpatterns = [
     path("reports/quality/practitioners/", quality_views.quality_practitioners, name="quality-practitioners"),
     path("reports/comments/", quality_views.quality_comments, name="quality-comments"),
     path("reports/binding-targets/<int:pk>/", quality_views.binding_target_report, name="binding-target-report"),
-    path("", include("cooperation.urls")),
+    path("", include((cooperation_pages, cooperation_urls.app_name))),
     path("feedback-cases/", include("portal.feedback_case_urls")),
     path("customers/<str:business_id>/report/<int:year>/", annual_report.annual_report, name="annual-report"),
     path(

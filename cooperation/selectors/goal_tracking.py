@@ -11,6 +11,7 @@ from cooperation.models import (
     Indicator,
     Measurement,
 )
+from cooperation.progress import goal_progress
 
 # --- Goals on and off track ---
 
@@ -28,10 +29,9 @@ def goal_off_track(
     OFF_TRACK_LAG. A goal without a latest value or a baseline cannot be judged (False)."""
     if current is None or baseline is None:
         return False
-    current, baseline, target = Decimal(current), Decimal(baseline), Decimal(target)
-    reached = current <= target if lower_is_better else current >= target
-    if reached:
+    if goal_progress(baseline=baseline, target=target, current=current, lower_is_better=lower_is_better).target_reached:
         return False
+    current, baseline, target = Decimal(current), Decimal(baseline), Decimal(target)
     if today > due:
         return True
     span = (due - start).days

@@ -1,7 +1,6 @@
 """Steering-group meetings, action items and the meeting pack."""
 
 import datetime as dt
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Prefetch, Q, QuerySet
@@ -111,16 +110,17 @@ def meeting_provider_choices(*, customer: CorporateCustomer, user) -> QuerySet:
 
 
 def goal_status(*, goal: Goal, value: dict | None) -> dict:
-    """How a goal stands, in words a page can show as they are: the current value, the progress
-    (at most 100 %: past the target it reads "target reached", also when lower is better)."""
+    """How a goal stands, in words a page can show as they are: the current value and the
+    progress by the one rule of ``cooperation.progress`` (0–100 %; at or past the target it reads
+    "target reached", also when lower is better)."""
     current = (value or {}).get("current_value")
-    progress = (value or {}).get("progress")
-    reached = goal.target_reached(None if current is None else Decimal(str(current)))
+    progress = goal.progress_at(current)
     return {
         "current_value": current,
         "measured_on": (value or {}).get("measured_on"),
-        "progress": None if progress is None else min(progress, 100.0),
-        "target_reached": reached,
+        "progress": progress.percent,
+        "progress_state": progress.state,
+        "target_reached": progress.target_reached,
         "lower_is_better": goal.lower_is_better,
     }
 

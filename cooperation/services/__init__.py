@@ -40,6 +40,9 @@ from cooperation.services.meetings import (  # noqa: F401
     meeting_create,
     meeting_update,
 )
+from cooperation.services.notes import (  # noqa: F401
+    customer_note_add,
+)
 from cooperation.services.roster import (  # noqa: F401
     ItemsInvalid,
     employee_upsert,

@@ -165,6 +165,7 @@ UNAUDITED_ROUTES: frozenset[str] = frozenset(
         "cooperation:action-item-update",
         "cooperation:action-item-complete",
         "cooperation:action-item-reopen",
+        "cooperation:customer-note-create",
         # NPS rounds (whom the provider surveyed, and counts) and binding targets (the targets
         # set, not the results: those are the audited reports).
         "nps-round-list",

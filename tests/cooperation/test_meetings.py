@@ -334,7 +334,7 @@ class TestCustomerPeople:
         page = page_of(client.get(reverse("cooperation:meeting-detail", args=[meeting.pk])))
         assert "Our minutes" in page and "Our decision" in page and "Our action" in page
         assert "Mark done" not in page and "Add an action item" not in page
-        assert "Our action" in page_of(client.get(reverse("cooperation:customer-detail", args=[customer.business_id])))
+        assert "Our action" in page_of(client.get(reverse("cooperation:meeting-list", args=[customer.business_id])))
         assert "Our action" in page_of(client.get(reverse("cooperation:meeting-pack", args=[meeting.pk])))
         assert client.post(reverse("cooperation:action-item-complete", args=[item.pk])).status_code == 403
         assert client.get(reverse("cooperation:meeting-update", args=[meeting.pk])).status_code == 403

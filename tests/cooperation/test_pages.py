@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cooperation.models import CorporateCustomer
-from tests.cooperation.factories import AgreementFactory, ContactFactory
+from tests.cooperation.factories import AgreementFactory
 
 PASSWORD = "correct horse battery"
 
@@ -62,14 +62,17 @@ class TestAccountManager:
 @pytest.mark.django_db
 class TestDecisionMaker:
     def test_lands_on_the_own_company_and_sees_no_other(self, client, users, customer, other_customer):
-        ContactFactory(customer=customer, name="Own Contact")
+        AgreementFactory(customer=customer, title="Our agreement")
+        AgreementFactory(customer=other_customer, title="Their agreement")
         sign_in(client, users["decision-maker"])
         response = client.get(reverse("home"), follow=True)
         assert response.redirect_chain[-1][0] == reverse("dashboard")
-        assert customer.name in response.content.decode()
-        own = client.get(reverse("cooperation:customer-detail", args=[customer.business_id]))
-        assert "Own Contact" in own.content.decode()
-        assert client.get(reverse("cooperation:customer-detail", args=[other_customer.business_id])).status_code == 404
+        page = response.content.decode()
+        assert customer.name in page and other_customer.name not in page
+        # The customer page (the provider's 360) is not theirs: any customer's takes them home.
+        for business_id in (customer.business_id, other_customer.business_id):
+            response = client.get(reverse("cooperation:customer-detail", args=[business_id]))
+            assert (response.status_code, response["Location"]) == (302, reverse("home"))
         assert client.get(reverse("cooperation:customer-list")).status_code == 200
         assert other_customer.name not in client.get(reverse("cooperation:customer-list")).content.decode()
 

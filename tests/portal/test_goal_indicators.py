@@ -51,6 +51,7 @@ def test_nps_goal_of_supervisors_shows_current_value_and_progress(users, api_as,
         "baseline": "20.00",
         "target": "60.00",
         "progress": 50.0,
+        "target_reached": False,
     }
 
 
