@@ -75,7 +75,7 @@ def test_404_is_the_portal_s_own_page_in_the_user_s_language(in_language, users,
 
 
 def test_a_page_of_another_customer_answers_the_same_404_page(client, users, other_customer):
-    client.force_login(users["decision-maker"])
+    client.force_login(users["account-manager"])
     response = client.get(f"/customers/{other_customer.business_id}/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 404 and HEADINGS[404] in page(response)
 
