@@ -39,7 +39,12 @@ from surveys.services.common import (
     new_token,
     token_hash,
 )
-from surveys.services.statistics import nps_rollup_invitation_sent, nps_rollup_sent_rows_sql
+from surveys.services.statistics import (
+    nps_rollup_invitation_sent,
+    nps_rollup_sent_rows_sql,
+    stats_rollups_live,
+    stats_rollups_live_sql,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -209,6 +214,7 @@ def _dispatch_batch(
         worker=worker,
         attempts={attempt.invitation_id: attempt.pk for attempt in attempts},
         result=result,
+        rollups_live=connection.vendor == "postgresql" and stats_rollups_live(),
     )
 
     renderer = renderer or emails.InvitationRenderer()
@@ -335,6 +341,8 @@ class _SendBooks:
     #: The batch's attempt of each invitation (by invitation id).
     attempts: dict[int, int]
     result: DispatchResult
+    #: Whether the records count sends in the rollups (see _sent_record_in_one_statement).
+    rollups_live: bool = False
 
     def record(self, inv: SurveyInvitation, error: Exception | None, token: str, **following_or_release) -> None:
         """Record the outcome of the message just sent and start the attempt of the following
@@ -441,9 +449,15 @@ def _send_record(
 
 
 @functools.cache
-def _sent_record_sql() -> str:
+def _sent_record_sql(*, rollups: bool) -> str:
     invitations, attempts = SurveyInvitation._meta.db_table, SendAttempt._meta.db_table
-    fine, coarse = nps_rollup_sent_rows_sql(source="sent")
+    if rollups:
+        fine, coarse = nps_rollup_sent_rows_sql(source="sent")
+        counted, held = f", fine AS ({fine}), coarse AS ({coarse})", ""
+    else:
+        # Not counted, so recorded only while the rollups are not live (a rebuild may have
+        # made them live since the batch began): otherwise nothing is, and the batch counts.
+        counted, held = "", f" AND NOT {stats_rollups_live_sql()}"
     # The dimensions the rollups count a send by, as the UPDATE leaves them.
     returning = "sent_at, respondent_group, segment, unit_type, unit_id, service_id, channel"
     return f"""
@@ -453,15 +467,15 @@ def _sent_record_sql() -> str:
             -- Only a row this batch still holds is recorded and counted (as in _send_record).
             UPDATE {invitations} SET status = '{InvitationStatus.SENT}', sent_at = %(now)s, lease_until = NULL,
                 lease_owner = '', last_error = '', token_hash = %(token_hash)s
-            WHERE id = %(invitation)s AND lease_owner = %(owner)s RETURNING {returning}
+            WHERE id = %(invitation)s AND lease_owner = %(owner)s{held} RETURNING {returning}
         ), finished AS (
             UPDATE {attempts} SET outcome = '{SendAttempt.Outcome.SENT}', finished_at = %(now)s
             WHERE id = %(attempt)s
         ), started AS (
             UPDATE {attempts} SET outcome = '{SendAttempt.Outcome.PENDING}', started_at = %(now)s
             WHERE id = %(following)s
-        ), fine AS ({fine}), coarse AS ({coarse})
-        SELECT commit FROM settings
+        ){counted}
+        SELECT EXISTS (SELECT FROM sent), (SELECT commit FROM settings)
     """  # noqa: S608
 
 
@@ -484,7 +498,8 @@ def _sent_record_in_one_statement(
     SET LOCAL). Prepared once per connection, values bound on the server: PostgreSQL plans it
     once instead of at every message (planning it cost more than its writes). Its writes are
     the invitation's, two attempts' (changing no indexed column: no index grows) and, while
-    the rollups are live, their two counters."""
+    the rollups are live, their two counters (without them when they are not: counters that no
+    row changes still cost their tables' locks and indexes at every message)."""
     params = {
         "now": timezone.now(),
         "token_hash": token_hash(token),
@@ -498,7 +513,13 @@ def _sent_record_in_one_statement(
     if raw.prepare_threshold is None:
         raw.prepare_threshold = _PREPARE_ONLY_WHEN_ASKED
     with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
-        cursor.execute(_sent_record_sql(), params, prepare=True)
+        cursor.execute(_sent_record_sql(rollups=books.rollups_live), params, prepare=True)
+        recorded, _commit = cursor.fetchone()
+        if not recorded and not books.rollups_live and stats_rollups_live():
+            # The rollups went live during the batch: from now on this batch counts its sends
+            # (this one too; the attempts' writes are the same again).
+            books.rollups_live = True
+            cursor.execute(_sent_record_sql(rollups=True), params, prepare=True)
     changes.sent += 1
 
 

@@ -108,6 +108,16 @@ def _live() -> bool:
     return StatsRollupState.objects.filter(live=True).exists()
 
 
+def stats_rollups_live() -> bool:
+    """Whether the rollups are kept up to date (``stats_rollups_rebuild`` has filled them)."""
+    return _live()
+
+
+def stats_rollups_live_sql() -> str:
+    """``stats_rollups_live()`` as an SQL condition, for a statement that must see the same."""
+    return f"EXISTS (SELECT FROM {StatsRollupState._meta.db_table} WHERE live)"
+
+
 def _helsinki_day(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment, HELSINKI).date()
 
@@ -168,7 +178,7 @@ def nps_rollup_sent_rows_sql(*, source: str) -> list[str]:
     RETURNING) as one sent invitation, and only while the rollups are live — read in the same
     statement, so a concurrent rebuild never misses a send. The day and dimensions are taken
     from the rows the way the rebuild takes them (sent_at's Helsinki day; 0 and '' for none)."""
-    live = f"EXISTS (SELECT FROM {StatsRollupState._meta.db_table} WHERE live)"
+    live = stats_rollups_live_sql()
     dimension = {
         "day": f"(sent_at AT TIME ZONE '{HELSINKI.key}')::date",
         "respondent_group": "respondent_group",
