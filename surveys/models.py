@@ -258,9 +258,12 @@ INVITATION_FACTS = (
 
 class SendAttempt(models.Model):
     """Written before a send and finished after it, so every send leaves a trace; an attempt
-    that was never finished (its worker died) is why a person may, rarely, get two emails."""
+    that was never finished (its worker died) is why a person may, rarely, get two emails.
+    A batch writes its attempts at once as queued; each turns pending just before its message
+    goes out (in the record of the message before), so at most one of a batch is pending."""
 
     class Outcome(models.TextChoices):
+        QUEUED = "queued", _("Queued: not sent yet")
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
         ERROR = "error", _("Error")

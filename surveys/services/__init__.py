@@ -47,8 +47,8 @@ from surveys.services.statistics import (  # noqa: E402, F401
     binding_target_explain,
     nps_rollup_add,
     nps_rollup_invitation_sent,
-    nps_rollup_invitation_sent_statements,
     nps_rollup_invitations_sent,
+    nps_rollup_sent_rows_sql,
     stats_rollups_rebuild,
 )
 from surveys.services.visits import (  # noqa: F401

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 import os
 import re
@@ -11,7 +12,6 @@ import smtplib
 import socket
 import time
 import uuid
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import psycopg
@@ -26,7 +26,6 @@ from surveys.models import (
     InvitationStatus,
     SendAttempt,
     SkipReason,
-    StatsRollupState,
     SurveyInvitation,
     SurveyOptOut,
 )
@@ -40,7 +39,12 @@ from surveys.services.common import (
     new_token,
     token_hash,
 )
-from surveys.services.statistics import nps_rollup_invitation_sent, nps_rollup_invitation_sent_statements
+from surveys.services.statistics import (
+    nps_rollup_invitation_sent,
+    nps_rollup_sent_rows_sql,
+    stats_rollups_live,
+    stats_rollups_live_sql,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -73,11 +77,36 @@ def _due(now) -> Q:
 def invitations_expire(*, now=None) -> int:
     """Due invitations whose link would already be expired end as expired, unsent."""
     now = now or timezone.now()
-    return (
-        SurveyInvitation.objects.filter(_due(now), expires_at__lte=now)
-        .order_by()
-        .update(status=InvitationStatus.EXPIRED, lease_until=None, lease_owner="")
-    )
+    with transaction.atomic():
+        expired = list(
+            SurveyInvitation.objects.filter(_due(now), expires_at__lte=now)
+            .select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
+            .values_list("pk", flat=True)
+        )
+        if not expired:
+            return 0
+        count = (
+            SurveyInvitation.objects.filter(_due(now), pk__in=expired)
+            .order_by()
+            .update(status=InvitationStatus.EXPIRED, lease_until=None, lease_owner="")
+        )
+        # What a dead worker's batch left of them: attempts that never started, one maybe mid-send.
+        _attempts_left_over(expired, now=now)
+    return count
+
+
+def _attempts_left_over(invitation_ids: list[int], *, now) -> set[int]:
+    """Close the attempts a dead batch left on these invitations: queued ones never started and
+    go; a pending one was mid-send when its worker died, the mail server may have taken it, so it
+    ends as unknown. Returns the invitations with such an attempt."""
+    attempts = SendAttempt.objects.filter(invitation_id__in=invitation_ids)
+    attempts.filter(outcome=SendAttempt.Outcome.QUEUED).delete()
+    unfinished = set(attempts.filter(outcome=SendAttempt.Outcome.PENDING).values_list("invitation_id", flat=True))
+    if unfinished:
+        attempts.filter(invitation_id__in=unfinished, outcome=SendAttempt.Outcome.PENDING).update(
+            outcome=SendAttempt.Outcome.UNKNOWN, finished_at=now
+        )
+    return unfinished
 
 
 def invitations_claim(*, owner: str, batch_size: int = DISPATCH_BATCH_SIZE) -> list[int]:
@@ -120,14 +149,15 @@ def surveys_dispatch_due(*, max_seconds: float | None = None, connection_factory
     started = time.monotonic()
     result = DispatchResult(expired=invitations_expire())
     owner = uuid.uuid4().hex
-    with _RecordsAside() as aside:
-        while True:
-            ids = invitations_claim(owner=owner)
-            if not ids:
-                break
-            result.add(_dispatch_batch(ids, owner=owner, connection_factory=connection_factory, aside=aside))
-            if max_seconds is not None and time.monotonic() - started > max_seconds:
-                break
+    # One renderer for the pass: each combination of language, unit and dates is rendered once.
+    renderer = emails.InvitationRenderer()
+    while True:
+        ids = invitations_claim(owner=owner)
+        if not ids:
+            break
+        result.add(_dispatch_batch(ids, owner=owner, connection_factory=connection_factory, renderer=renderer))
+        if max_seconds is not None and time.monotonic() - started > max_seconds:
+            break
     return result
 
 
@@ -136,7 +166,7 @@ def _worker_name() -> str:
 
 
 def _dispatch_batch(
-    ids: list[int], *, owner: str, connection_factory, aside: _RecordsAside | None = None
+    ids: list[int], *, owner: str, connection_factory, renderer: emails.InvitationRenderer | None = None
 ) -> DispatchResult:
     result = DispatchResult(batches=1)
     lease_deadline = time.monotonic() + CLAIM_LEASE_SECONDS - LEASE_SAFETY_SECONDS
@@ -164,35 +194,37 @@ def _dispatch_batch(
         return result
 
     # An attempt left pending means its worker died mid-send: the mail server may have
-    # accepted that message. Close it as unknown and count the resend as a possible duplicate.
+    # accepted that message. It is closed as unknown and the resend counts as a possible
+    # duplicate. Then this batch's attempts are written at once, queued; the first one pending.
     with transaction.atomic():
-        unfinished = set(
-            SendAttempt.objects.filter(
-                invitation_id__in=[inv.pk for inv in invitations], outcome=SendAttempt.Outcome.PENDING
-            ).values_list("invitation_id", flat=True)
-        )
-        if unfinished:
-            SendAttempt.objects.filter(invitation_id__in=unfinished, outcome=SendAttempt.Outcome.PENDING).update(
-                outcome=SendAttempt.Outcome.UNKNOWN, finished_at=now
+        unfinished = _attempts_left_over([inv.pk for inv in invitations], now=now)
+        worker = _worker_name()
+        attempts = SendAttempt.objects.bulk_create(
+            SendAttempt(
+                invitation=inv,
+                worker=worker,
+                outcome=SendAttempt.Outcome.PENDING if number == 0 else SendAttempt.Outcome.QUEUED,
+                possible_duplicate=inv.pk in unfinished,
             )
+            for number, inv in enumerate(invitations)
+        )
     result.possible_duplicates = len(unfinished)
-    books = _SendBooks(owner=owner, worker=_worker_name(), unfinished=unfinished, result=result)
+    books = _SendBooks(
+        owner=owner,
+        worker=worker,
+        attempts={attempt.invitation_id: attempt.pk for attempt in attempts},
+        result=result,
+        rollups_live=connection.vendor == "postgresql" and stats_rollups_live(),
+    )
 
-    renderer = emails.InvitationRenderer()
+    renderer = renderer or emails.InvitationRenderer()
     mail = connection_factory()
     smtp = isinstance(mail, SmtpBackend)
-    # On PostgreSQL the record of each message is written on a thread of its own while the next
-    # message goes out, up to its last line: its end of data (the moment the mail server takes
-    # it) waits for that record. So records cost no time of their own, and at any moment at most
-    # one message is out and unrecorded. Elsewhere (SQLite, a caller's transaction, other
-    # backends) each record is simply written before the next message.
-    overlap = smtp and aside is not None and connection.vendor == "postgresql" and not connection.in_atomic_block
-    write = aside.submit if overlap else _now
     opened = False
-    recorded: Future | None = None
     try:
-        # Each future is the record of the message before, which starts the attempt of the next.
-        recorded = write(books.start, invitations[0])
+        # Each message is recorded before the next one goes out, in the same statement that
+        # starts the attempt of the next (see _SendBooks): a worker killed at any moment leaves
+        # at most the one message in flight unrecorded, its attempt pending.
         for number, inv in enumerate(invitations):
             # A fresh link per send. Its hash is stored with the send's record: a link of a
             # message whose send was never recorded stays dead, and its resend carries a new one.
@@ -204,71 +236,30 @@ def _dispatch_batch(
                     opened = True
                 if smtp:
                     # One SMTP connection per batch, and the message built directly.
-                    _smtp_send_all_but_end(mail.connection, renderer.envelope_from, inv.email, renderer.raw(inv, token))
-                    recorded.result()
-                    _smtp_end_of_data(mail.connection)
+                    _smtp_send(mail.connection, renderer.envelope_from, inv.email, renderer.raw(inv, token))
                 else:
-                    recorded.result()
                     mail.send_messages([renderer.message(inv, token, connection=mail)])
+            except AddressNotDeliverable as exc:
+                # This address alone cannot go through this mail server: the connection stays.
+                error = exc
             except (smtplib.SMTPException, OSError) as exc:
                 error = exc
                 opened = False
                 _mail_close(mail)
-            attempt = recorded.result()
             following = invitations[number + 1 : number + 2]
             if following and time.monotonic() > lease_deadline:
                 # Give the rest back before the lease runs out, or another claimant would send
                 # them while this one still does.
-                recorded = None
-                books.record(inv, attempt, error, token, release=invitations[number + 1 :])
+                books.record(inv, error, token, release=invitations[number + 1 :])
                 break
-            recorded = write(books.record, inv, attempt, error, token, following=following)
-        if recorded is not None:
-            recorded.result()
+            books.record(inv, error, token, following=following)
         if opened:
             opened = False
             _quietly(mail.close)
     finally:
-        if recorded is not None and not recorded.done():
-            # Leaving on an error: the last record still counts, its message went out.
-            with contextlib.suppress(Exception):
-                recorded.result()
         if opened:
             _mail_close(mail)
     return result
-
-
-def _now(function, *args, **kwargs) -> Future:
-    """``function`` run at once, its outcome in a future (as ``_RecordsAside.submit`` gives)."""
-    future: Future = Future()
-    try:
-        future.set_result(function(*args, **kwargs))
-    except Exception as exc:  # handed to whoever asks for the result, as a thread's future would
-        future.set_exception(exc)
-    return future
-
-
-class _RecordsAside:
-    """One thread, with a database connection of its own, writing a dispatch pass's send records
-    in order; it starts on the first record."""
-
-    def __init__(self):
-        self.pool: ThreadPoolExecutor | None = None
-
-    def submit(self, function, *args, **kwargs) -> Future:
-        if self.pool is None:
-            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="survey-records")
-        return self.pool.submit(function, *args, **kwargs)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        if self.pool is not None:
-            # Closed on the thread that holds it: each thread has a connection of its own (so
-            # looked up there, not bound here).
-            self.pool.submit(lambda: connection.close()).result()
-            self.pool.shutdown()
 
 
 def _quietly(close) -> None:
@@ -276,33 +267,48 @@ def _quietly(close) -> None:
         close()
 
 
+class AddressNotDeliverable(smtplib.SMTPNotSupportedError):
+    """The recipient's address has characters beyond ASCII and the mail server does not offer
+    SMTPUTF8 (RFC 6531): no retry will change that, the invitation fails with this reason."""
+
+
 _LINE_STARTING_WITH_DOT = re.compile(rb"(?m)^\.")
 
 
-def _smtp_send_all_but_end(client: smtplib.SMTP, sender: str, recipient: str, raw: bytes) -> None:
-    """``smtplib.SMTP.sendmail(sender, [recipient], raw)`` up to, not including, the end of data
-    (the final "." line): the mail server takes nothing before it. Errors as sendmail's."""
+def _smtp_send(client: smtplib.SMTP, sender: str, recipient: str, raw: bytes) -> None:
+    """``smtplib.SMTP.sendmail(sender, [recipient], raw)`` for one recipient, with its errors,
+    without parsing the two addresses again at every message (they are plain addresses here).
+    An address beyond ASCII (``päivi@…``) goes with SMTPUTF8 where the server offers it."""
     client.ehlo_or_helo_if_needed()
-    options = [f"size={len(raw)}"] if client.does_esmtp and client.has_extn("size") else []
-    code, reply = client.mail(sender, options)
-    if code != 250:
-        raise smtplib.SMTPSenderRefused(code, reply, sender)
-    code, reply = client.rcpt(recipient)
-    if code not in (250, 251):
-        raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+    options = [f"SIZE={len(raw)}"] if client.does_esmtp and client.has_extn("size") else []
+    international = not (recipient.isascii() and sender.isascii())
+    if international:
+        if not client.has_extn("smtputf8"):
+            raise AddressNotDeliverable(
+                "The mail server does not accept email addresses with characters beyond ASCII "
+                "(it does not offer SMTPUTF8), so this invitation cannot be sent to this address."
+            )
+        options.append("SMTPUTF8")
+        if client.has_extn("8bitmime"):
+            options.append("BODY=8BITMIME")
+        client.command_encoding = "utf-8"
+    try:
+        client.putcmd("mail", f"FROM:<{sender}>{''.join(' ' + option for option in options)}")
+        code, reply = client.getreply()
+        if code != 250:
+            raise smtplib.SMTPSenderRefused(code, reply, sender)
+        client.putcmd("rcpt", f"TO:<{recipient}>")
+        code, reply = client.getreply()
+        if code not in (250, 251):
+            raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+    finally:
+        if international:
+            client.command_encoding = "ascii"
     code, reply = client.docmd("data")
     if code != 354:
         raise smtplib.SMTPDataError(code, reply)
     body = _LINE_STARTING_WITH_DOT.sub(b"..", raw)
-    if client.sock is not None:
-        # The end of data follows the body alone: without this, the kernel would hold it back
-        # until the mail server acknowledged the body (Nagle's algorithm; tens of ms).
-        client.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    client.send(body if body.endswith(b"\r\n") else body + b"\r\n")
-
-
-def _smtp_end_of_data(client: smtplib.SMTP) -> None:
-    client.send(b".\r\n")
+    client.send((body if body.endswith(b"\r\n") else body + b"\r\n") + b".\r\n")
     code, reply = client.getreply()
     if code != 250:
         raise smtplib.SMTPDataError(code, reply)
@@ -326,28 +332,27 @@ BOOKKEEPING_TRIES = 4
 
 @dataclass
 class _SendBooks:
-    """The bookkeeping of one batch: a short transaction of its own before every message, so a
-    worker killed at any moment leaves at most the one message in flight unrecorded."""
+    """The bookkeeping of one batch: a short transaction of its own after every message, which
+    also starts the attempt of the next, so a worker killed at any moment leaves at most the
+    one message in flight unrecorded."""
 
     owner: str
     worker: str
-    unfinished: set[int]
+    #: The batch's attempt of each invitation (by invitation id).
+    attempts: dict[int, int]
     result: DispatchResult
+    #: Whether the records count sends in the rollups (see _sent_record_in_one_statement).
+    rollups_live: bool = False
 
-    def start(self, inv: SurveyInvitation) -> SendAttempt:
-        return self._write(lambda changes, again: _attempt_start(self, changes, inv, again=again))
-
-    def record(
-        self, inv: SurveyInvitation, attempt: SendAttempt, error: Exception | None, token: str, **following_or_release
-    ) -> SendAttempt | None:
+    def record(self, inv: SurveyInvitation, error: Exception | None, token: str, **following_or_release) -> None:
         """Record the outcome of the message just sent and start the attempt of the following
         one (``following=[inv]``), or give back the rest (``release=[…]``)."""
 
-        def in_transaction(changes, *, again):
-            return _send_record(self, changes, inv, attempt, error, token, again=again, **following_or_release)
+        def in_transaction(changes):
+            _send_record(self, changes, inv, error, token, **following_or_release)
 
         def alone(changes):
-            return _sent_record_in_one_statement(self, changes, inv, attempt, token, **following_or_release)
+            _sent_record_in_one_statement(self, changes, inv, token, **following_or_release)
 
         # One statement is one round trip to PostgreSQL and its own transaction; a caller's
         # transaction (a test, a shell) must hold the records, so the ORM's statements join it.
@@ -357,25 +362,25 @@ class _SendBooks:
             and connection.vendor == "postgresql"
             and not connection.in_atomic_block
         )
-        return self._write(in_transaction, alone=alone if in_one_statement else None)
+        self._write(in_transaction, alone=alone if in_one_statement else None)
 
-    def _write(self, in_transaction, *, alone=None):
-        """``in_transaction(changes, again=…)`` in a transaction of its own (or ``alone(changes)``,
-        which is one), tried again on a new connection if the connection broke — the message is
-        out, its record must not be lost with the connection. ``changes`` (counts) join the
-        result once committed. Tried again, the ORM's way is taken: it tidies up after a first
-        try that may have committed before the connection broke."""
+    def _write(self, in_transaction, *, alone=None) -> None:
+        """``in_transaction(changes)`` in a transaction of its own (or ``alone(changes)``, which
+        is one), tried again on a new connection if the connection broke — the message is out,
+        its record must not be lost with the connection. ``changes`` (counts) join the result
+        once committed. Tried again, the ORM's way is taken (every write of a record can be
+        repeated: a first try that committed before the connection broke changes nothing)."""
         own = not connection.in_atomic_block
         for tries in range(1, BOOKKEEPING_TRIES + 1):
             changes = DispatchResult()
             try:
                 if alone is not None and tries == 1:
-                    value = alone(changes)
+                    alone(changes)
                 else:
                     with transaction.atomic():
                         if own:
                             _commit_without_waiting_for_disk()
-                        value = in_transaction(changes, again=tries > 1)
+                        in_transaction(changes)
             except (OperationalError, InterfaceError):
                 # Inside a caller's transaction nothing can be tried again.
                 if not own or tries == BOOKKEEPING_TRIES:
@@ -385,7 +390,7 @@ class _SendBooks:
                 time.sleep(0.5 * tries)
                 continue
             self.result.add(changes)
-            return value
+            return
         raise AssertionError("unreachable")
 
 
@@ -401,32 +406,20 @@ def _commit_without_waiting_for_disk() -> None:
             cursor.execute("SET LOCAL synchronous_commit = off")
 
 
-def _attempt_start(books: _SendBooks, changes: DispatchResult, inv: SurveyInvitation, *, again: bool) -> SendAttempt:
-    """Written before the message goes out: if the worker dies while sending it, this attempt
-    stays pending, and the resend is counted as a possible duplicate."""
-    if again:
-        # The broken connection may have committed the first try.
-        SendAttempt.objects.filter(invitation=inv, worker=books.worker, outcome=SendAttempt.Outcome.PENDING).delete()
-    return SendAttempt.objects.create(
-        invitation=inv, worker=books.worker, possible_duplicate=inv.pk in books.unfinished
-    )
-
-
 def _send_record(
     books: _SendBooks,
     changes: DispatchResult,
     inv: SurveyInvitation,
-    attempt: SendAttempt,
     error: Exception | None,
     token: str,
     *,
-    again: bool,
     following: list[SurveyInvitation] = (),
     release: list[SurveyInvitation] = (),
-) -> SendAttempt | None:
+) -> None:
     """Records the outcome of the message just sent, then starts the attempt of the following
     one (or gives back the ones this batch has no time left for)."""
     now = timezone.now()
+    attempt = books.attempts[inv.pk]
     if error is not None:
         _record_error(inv, attempt, error, owner=books.owner, result=changes, now=now)
     else:
@@ -440,7 +433,7 @@ def _send_record(
             last_error="",
             token_hash=token_hash(token),
         )
-        SendAttempt.objects.filter(pk=attempt.pk).update(outcome=SendAttempt.Outcome.SENT, finished_at=now)
+        SendAttempt.objects.filter(pk=attempt).update(outcome=SendAttempt.Outcome.SENT, finished_at=now)
         if held:
             inv.sent_at = now
             nps_rollup_invitation_sent(invitation=inv)
@@ -448,75 +441,99 @@ def _send_record(
     if release:
         _release([later.pk for later in release], owner=books.owner)
     if following:
-        return _attempt_start(books, changes, following[0], again=again)
-    return None
+        # Written before that message goes out: if the worker dies while sending it, this
+        # attempt stays pending, and the resend is counted as a possible duplicate.
+        SendAttempt.objects.filter(pk=books.attempts[following[0].pk]).update(
+            outcome=SendAttempt.Outcome.PENDING, started_at=now
+        )
+
+
+@functools.cache
+def _sent_record_sql(*, rollups: bool) -> str:
+    invitations, attempts = SurveyInvitation._meta.db_table, SendAttempt._meta.db_table
+    if rollups:
+        fine, coarse = nps_rollup_sent_rows_sql(source="sent")
+        counted, held = f", fine AS ({fine}), coarse AS ({coarse})", ""
+    else:
+        # Not counted, so recorded only while the rollups are not live (a rebuild may have
+        # made them live since the batch began): otherwise nothing is, and the batch counts.
+        counted, held = "", f" AND NOT {stats_rollups_live_sql()}"
+    # The dimensions the rollups count a send by, as the UPDATE leaves them.
+    returning = "sent_at, respondent_group, segment, unit_type, unit_id, service_id, channel"
+    return f"""
+        WITH settings AS (
+            SELECT set_config('synchronous_commit', 'off', true) AS commit
+        ), sent AS (
+            -- Only a row this batch still holds is recorded and counted (as in _send_record).
+            UPDATE {invitations} SET status = '{InvitationStatus.SENT}', sent_at = %(now)s, lease_until = NULL,
+                lease_owner = '', last_error = '', token_hash = %(token_hash)s
+            WHERE id = %(invitation)s AND lease_owner = %(owner)s{held} RETURNING {returning}
+        ), finished AS (
+            UPDATE {attempts} SET outcome = '{SendAttempt.Outcome.SENT}', finished_at = %(now)s
+            WHERE id = %(attempt)s
+        ), started AS (
+            UPDATE {attempts} SET outcome = '{SendAttempt.Outcome.PENDING}', started_at = %(now)s
+            WHERE id = %(following)s
+        ){counted}
+        SELECT EXISTS (SELECT FROM sent), (SELECT commit FROM settings)
+    """  # noqa: S608
+
+
+#: Only statements run with ``prepare=True`` are prepared on the connection (the dispatcher's
+#: record of a send): Django's own cursors bind on the client and never prepare.
+_PREPARE_ONLY_WHEN_ASKED = 2**31 - 1
 
 
 def _sent_record_in_one_statement(
     books: _SendBooks,
     changes: DispatchResult,
     inv: SurveyInvitation,
-    attempt: SendAttempt,
     token: str,
     *,
     following: list[SurveyInvitation],
-) -> SendAttempt | None:
+) -> None:
     """What ``_send_record`` writes for a message that went out, in one statement: one round
-    trip to PostgreSQL per message (the ORM's way takes seven), which keeps dispatch close to
-    the mail server's own pace. Its own transaction, committed without waiting for the disk
-    (see _commit_without_waiting_for_disk: set_config(…, true) is SET LOCAL)."""
-    now = timezone.now()
-    inv.sent_at = now
-    invitations, attempts = SurveyInvitation._meta.db_table, SendAttempt._meta.db_table
-    rollups = nps_rollup_invitation_sent_statements(invitation=inv, where="(SELECT counted FROM outcome)")
-    sql = f"""
-        WITH settings AS (
-            SELECT set_config('synchronous_commit', 'off', true),
-                EXISTS (SELECT FROM {StatsRollupState._meta.db_table} WHERE live) AS rollups_live
-        ), sent AS (
-            UPDATE {invitations} SET status = %s, sent_at = %s, lease_until = NULL, lease_owner = '',
-                last_error = '', token_hash = %s
-            WHERE id = %s AND lease_owner = %s RETURNING id
-        ), outcome AS (
-            -- Only a row this batch still holds is counted (as in _send_record).
-            SELECT EXISTS (SELECT FROM sent) AND (SELECT rollups_live FROM settings) AS counted
-        ), finished AS (
-            UPDATE {attempts} SET outcome = %s, finished_at = %s WHERE id = %s
-        ), started AS (
-            INSERT INTO {attempts} (invitation_id, started_at, outcome, error, worker, possible_duplicate)
-            SELECT %s::bigint, %s, %s, '', %s, %s WHERE %s RETURNING id
-        ), fine AS ({rollups[0][0]}), coarse AS ({rollups[1][0]})
-        SELECT (SELECT id FROM started), (SELECT counted FROM outcome)
-    """  # noqa: S608
-    following_one = following[0] if following else None
-    params = [
-        *(InvitationStatus.SENT, now, token_hash(token), inv.pk, books.owner),
-        *(SendAttempt.Outcome.SENT, now, attempt.pk),
-        following_one.pk if following_one else None,
-        *(now, SendAttempt.Outcome.PENDING, books.worker),
-        following_one is not None and following_one.pk in books.unfinished,
-        following_one is not None,
-        *rollups[0][1],
-        *rollups[1][1],
-    ]
-    # A prepared statement with its values bound on the server: the statement is planned once
-    # per connection instead of at every message (Django's cursors bind on the client).
+    trip to PostgreSQL per message (the ORM's way takes four). Its own transaction, committed
+    without waiting for the disk (see _commit_without_waiting_for_disk: set_config(…, true) is
+    SET LOCAL). Prepared once per connection, values bound on the server: PostgreSQL plans it
+    once instead of at every message (planning it cost more than its writes). Its writes are
+    the invitation's, two attempts' (changing no indexed column: no index grows) and, while
+    the rollups are live, their two counters (without them when they are not: counters that no
+    row changes still cost their tables' locks and indexes at every message)."""
+    params = {
+        "now": timezone.now(),
+        "token_hash": token_hash(token),
+        "invitation": inv.pk,
+        "owner": books.owner,
+        "attempt": books.attempts[inv.pk],
+        "following": books.attempts[following[0].pk] if following else None,
+    }
     connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, prepare=True)
-        started, _counted = cursor.fetchone()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        raw.prepare_threshold = _PREPARE_ONLY_WHEN_ASKED
+    with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
+        cursor.execute(_sent_record_sql(rollups=books.rollups_live), params, prepare=True)
+        recorded, _commit = cursor.fetchone()
+        if not recorded and not books.rollups_live and stats_rollups_live():
+            # The rollups went live during the batch: from now on this batch counts its sends
+            # (this one too; the attempts' writes are the same again).
+            books.rollups_live = True
+            cursor.execute(_sent_record_sql(rollups=True), params, prepare=True)
     changes.sent += 1
-    return SendAttempt(pk=started, invitation=following_one, worker=books.worker) if started else None
 
 
 def _is_permanent(exc: Exception) -> bool:
-    """A mail server's 5xx refusal of the recipient will not change on a retry."""
+    """A mail server's 5xx refusal of the recipient, or an address it cannot take at all, will
+    not change on a retry."""
+    if isinstance(exc, AddressNotDeliverable):
+        return True
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _msg in exc.recipients.values())
     return False
 
 
-def _record_error(inv: SurveyInvitation, attempt: SendAttempt, exc: Exception, *, owner: str, result, now) -> None:
+def _record_error(inv: SurveyInvitation, attempt: int, exc: Exception, *, owner: str, result, now) -> None:
     # A mail server's refusal quotes the recipient: kept and logged without the address.
     reason = mask_addresses(f"{type(exc).__name__}: {exc}")[:2000]
     logger.warning("Survey invitation %s: send failed (attempt %s): %s", inv.pk, inv.attempts, reason)
@@ -530,11 +547,13 @@ def _record_error(inv: SurveyInvitation, attempt: SendAttempt, exc: Exception, *
         changes["scheduled_for"] = now + dt.timedelta(seconds=RETRY_BASE_SECONDS * 4 ** (inv.attempts - 1))
         result.retried += 1
     SurveyInvitation.objects.filter(pk=inv.pk, lease_owner=owner).update(**changes)
-    SendAttempt.objects.filter(pk=attempt.pk).update(outcome=SendAttempt.Outcome.ERROR, finished_at=now, error=reason)
+    SendAttempt.objects.filter(pk=attempt).update(outcome=SendAttempt.Outcome.ERROR, finished_at=now, error=reason)
 
 
 def _release(invitation_ids: list[int], *, owner: str) -> None:
-    """Give back rows this batch had no time left to send, before its lease runs out."""
+    """Give back rows this batch had no time left to send, before its lease runs out; their
+    queued attempts go (they never started)."""
+    SendAttempt.objects.filter(invitation_id__in=invitation_ids, outcome=SendAttempt.Outcome.QUEUED).delete()
     SurveyInvitation.objects.filter(pk__in=invitation_ids, lease_owner=owner).update(
         status=InvitationStatus.SCHEDULED, lease_until=None, lease_owner="", attempts=F("attempts") - 1
     )

@@ -108,6 +108,16 @@ def _live() -> bool:
     return StatsRollupState.objects.filter(live=True).exists()
 
 
+def stats_rollups_live() -> bool:
+    """Whether the rollups are kept up to date (``stats_rollups_rebuild`` has filled them)."""
+    return _live()
+
+
+def stats_rollups_live_sql() -> str:
+    """``stats_rollups_live()`` as an SQL condition, for a statement that must see the same."""
+    return f"EXISTS (SELECT FROM {StatsRollupState._meta.db_table} WHERE live)"
+
+
 def _helsinki_day(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment, HELSINKI).date()
 
@@ -161,11 +171,35 @@ def nps_rollup_invitation_sent(*, invitation: SurveyInvitation) -> None:
         _upsert(_invitation_key(invitation), {"invitations_sent": 1})
 
 
-def nps_rollup_invitation_sent_statements(*, invitation: SurveyInvitation, where: str) -> list[tuple[str, list]]:
-    """What ``nps_rollup_invitation_sent`` writes, as INSERT statements (SQL, params) to run inside
-    the caller's own statement (the dispatcher records a send in one): they count the send only
-    where ``where`` (SQL) holds, which must include that the rollups are live."""
-    return _upsert_statements(_invitation_key(invitation), {"invitations_sent": 1}, where=where)
+def nps_rollup_sent_rows_sql(*, source: str) -> list[str]:
+    """What ``nps_rollup_invitation_sent`` writes, as two INSERT statements (SQL, no parameters)
+    for the caller's own statement: they count each row of ``source`` (a CTE or table of sent
+    invitations: sent_at and the dimension columns of SurveyInvitation, e.g. an UPDATE …
+    RETURNING) as one sent invitation, and only while the rollups are live — read in the same
+    statement, so a concurrent rebuild never misses a send. The day and dimensions are taken
+    from the rows the way the rebuild takes them (sent_at's Helsinki day; 0 and '' for none)."""
+    live = stats_rollups_live_sql()
+    dimension = {
+        "day": f"(sent_at AT TIME ZONE '{HELSINKI.key}')::date",
+        "respondent_group": "respondent_group",
+        "segment": "segment",
+        "unit_type": "COALESCE(unit_type, '')",
+        "unit_key": "COALESCE(unit_id, 0)",
+        "service_key": "COALESCE(service_id, 0)",
+        "channel": "COALESCE(channel, '')",
+    }
+    statements = []
+    for model, dims in ((StatsDailyByUnit, _FINE), (StatsDaily, _COARSE)):
+        table = model._meta.db_table
+        counters = [f"{'count(*)' if c == 'invitations_sent' else 0}" for c in COUNTERS]
+        statements.append(
+            f"INSERT INTO {table} ({', '.join([*dims, *COUNTERS])}) "  # noqa: S608
+            f"SELECT {', '.join(dimension[d] for d in dims)}, {', '.join(counters)} FROM {source} WHERE {live} "
+            f"GROUP BY {', '.join(str(n) for n in range(1, len(dims) + 1))} "
+            f"ON CONFLICT ({', '.join(dims)}) DO UPDATE SET invitations_sent = "
+            f"{table}.invitations_sent + EXCLUDED.invitations_sent"
+        )
+    return statements
 
 
 def nps_rollup_invitations_sent(*, invitations: list[SurveyInvitation]) -> None:

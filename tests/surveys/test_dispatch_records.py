@@ -97,3 +97,27 @@ def test_a_send_whose_database_connection_was_lost_is_recorded_on_a_new_one(cust
     assert result.sent == len(sends) == 4
     assert SurveyInvitation.objects.filter(status="sent").count() == 4
     assert sorted(SendAttempt.objects.values_list("outcome", flat=True)) == ["sent"] * 4
+
+
+def test_rollups_that_go_live_mid_batch_count_every_send_after(admin_api, customer):
+    unit = UnitFactory(code="HKI-CARE-1")
+    for _ in range(4):
+        InvitationFactory(visit=VisitFactory(customer=customer, unit=unit))
+    sends = []
+
+    class RebuiltMidBatch(EmailBackend):
+        def send_messages(self, messages):
+            sends.append(messages)
+            if len(sends) == 2:
+                # Someone runs rebuild_stats_rollups while the batch sends: it counts the one
+                # send recorded so far, and the rollups are live from now on.
+                stats_rollups_rebuild()
+            return super().send_messages(messages)
+
+    assert not StatsRollupState.objects.filter(live=True).exists()
+    assert surveys_dispatch_due(connection_factory=RebuiltMidBatch).sent == 4
+
+    rolled_up = nps_totals(admin_api)
+    StatsRollupState.objects.update(live=False)
+    assert rolled_up["invitations_sent"] == nps_totals(admin_api)["invitations_sent"] == 4
+    assert sorted(SendAttempt.objects.values_list("outcome", flat=True)) == ["sent"] * 4
