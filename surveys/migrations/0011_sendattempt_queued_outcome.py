@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0007_binding_target_year_within_supported_span'),
+        ('surveys', '0010_unit_and_service_names_in_three_languages'),
     ]
 
     operations = [
