@@ -89,6 +89,9 @@ AUDITED_ROUTES: dict[str, AuditedRoute] = {
     "contact-detail": AuditedRoute(A.API_VIEW, customer=_customer_of(Contact)),
     "visit-list": AuditedRoute(A.API_LIST),
     "visit-detail": AuditedRoute(A.API_VIEW, customer=_customer_of(Visit, kwarg="external_id", field="external_id")),
+    # Account alerts: their reasons quote customers' NPS and health figures.
+    "alert-list": AuditedRoute(A.API_LIST),
+    "alerts:inbox": AuditedRoute(A.CUSTOMER_LIST),
 }
 
 #: Named routes that leave no event, by reason. Admin pages other than an answer's are left out
@@ -139,6 +142,10 @@ UNAUDITED_ROUTES: frozenset[str] = frozenset(
         "cooperation:action-item-update",
         "cooperation:action-item-complete",
         "cooperation:action-item-reopen",
+        # Acknowledging or snoozing an alert (the reads are the audited inbox and alert list).
+        "alert-acknowledge",
+        "alerts:acknowledge",
+        "alerts:snooze",
         # NPS rounds (whom the provider surveyed, and counts) and binding targets (the targets
         # set, not the results: those are the audited reports).
         "nps-round-list",
