@@ -23,7 +23,9 @@ class MayHandleAlerts(BasePermission):
 
 
 class AlertSerializer(serializers.ModelSerializer):
-    customer = serializers.IntegerField(source="customer_id", read_only=True)
+    customer = serializers.CharField(
+        source="customer.business_id", read_only=True, help_text=_("Business ID of the customer.")
+    )
     kind = serializers.ChoiceField(choices=AlertKind.choices, read_only=True)
     reason = serializers.SerializerMethodField(help_text=_("Why the alert was raised, in the caller's language."))
     acknowledged_at = serializers.DateTimeField(read_only=True, allow_null=True)
@@ -47,7 +49,7 @@ class AcknowledgeSerializer(serializers.Serializer):
 
 
 class AlertQuerySerializer(serializers.Serializer):
-    customer = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    customer = serializers.CharField(required=False, max_length=9, help_text=_("Business ID of the customer."))
     open = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
@@ -64,7 +66,7 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         params = AlertQuerySerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         if params.validated_data.get("customer") is not None:
-            alerts = alerts.filter(customer_id=params.validated_data["customer"])
+            alerts = alerts.filter(customer__business_id=params.validated_data["customer"])
         is_open = params.validated_data.get("open")
         if is_open is not None:
             alerts = alerts.filter(cleared_at__isnull=is_open)
@@ -73,7 +75,7 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Account alerts of the caller's portfolio (an administrator's: all), newest first",
         parameters=[
-            OpenApiParameter("customer", int, description="Only this customer's alerts (its id)."),
+            OpenApiParameter("customer", str, description="Only this customer's alerts (its business ID)."),
             OpenApiParameter("open", bool, description="true: open alerts only; false: closed ones only."),
         ],
     )

@@ -105,7 +105,9 @@ def _handle(request, pk: int, form_class, prefix: str, act):
                     for e in errors:
                         form.add_error(field if field in form.fields else None, e)
             else:
-                form.add_error(None, error)
+                # The alert closed by itself meanwhile: it is no longer in the inbox to show at.
+                messages.error(request, " ".join(error.messages))
+                return _back(request)
     if form.errors:
         return _inbox(request, failed=(alert.pk, form), status=400)
     return None
