@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -40,12 +40,10 @@ def queue_digests(*, today: dt.date) -> int:
     """One digest row for this week for each active account manager with open alerts that are
     not snoozed; a second call the same week adds none. Returns the rows added."""
     week = iso_week(today)
+    waiting = Alert.objects.filter(awake(today), customer__account_manager=OuterRef("pk"), cleared_at__isnull=True)
     managers = (
         get_user_model()
-        .objects.filter(is_active=True, role=Role.ACCOUNT_MANAGER, email__gt="")
-        .filter(Q(portfolio__alerts__cleared_at__isnull=True))
-        .filter(Q(portfolio__alerts__snoozed_until__isnull=True) | Q(portfolio__alerts__snoozed_until__lte=today))
-        .distinct()
+        .objects.filter(Exists(waiting), is_active=True, role=Role.ACCOUNT_MANAGER, email__gt="")
         .values_list("pk", flat=True)
     )
     before = AlertDigest.objects.filter(week=week).count()
@@ -121,7 +119,7 @@ def send_digests(*, now: dt.datetime | None = None, owner: str | None = None) ->
             held.update(
                 status=DigestStatus.FAILED if give_up else DigestStatus.PENDING,
                 attempts=attempts,
-                next_attempt_at=None if give_up else timezone.now() + dt.timedelta(seconds=wait),
+                next_attempt_at=None if give_up else now + dt.timedelta(seconds=wait),
                 last_error=str(error)[:1000],
                 lease_owner="",
                 lease_until=None,
