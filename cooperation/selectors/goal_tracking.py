@@ -44,8 +44,8 @@ def goal_off_track(
 
 def off_track_goals(*, agreement_ids, today: dt.date) -> list[dict]:
     """The goals off track of the given agreements (ids or a values queryset), each as
-    ``{"goal", "agreement", "label"}``, judged on each goal's latest measurement up to ``today``,
-    in one query of plain values (whole portfolios have tens of thousands of goals)."""
+    ``{"goal", "agreement", "indicator", "label"}`` (the label in the active language), judged
+    on each goal's latest measurement up to ``today``, in one query of plain values (whole portfolios have tens of thousands of goals)."""
     latest = Measurement.objects.filter(goal=OuterRef("pk"), measured_on__lte=today).order_by("-measured_on", "-pk")
     goals = (
         Goal.objects.filter(agreement_id__in=agreement_ids)
@@ -80,7 +80,14 @@ def off_track_goals(*, agreement_ids, today: dt.date) -> list[dict]:
                 if goal["indicator"] == Indicator.CUSTOM
                 else Indicator(goal["indicator"]).label
             )
-            off.append({"goal": goal["pk"], "agreement": goal["agreement_id"], "label": str(label)})
+            off.append(
+                {
+                    "goal": goal["pk"],
+                    "agreement": goal["agreement_id"],
+                    "indicator": goal["indicator"],
+                    "label": str(label),
+                }
+            )
     return off
 
 

@@ -17,6 +17,6 @@ class AcknowledgeForm(forms.Form):
 class SnoozeForm(forms.Form):
     until = forms.DateField(
         label=_("Snooze until"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Choose the day the alert comes back.")},
     )

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -61,6 +62,10 @@ def _inbox(request, *, failed=None, status=200):
         )
     query = request.GET.copy()
     query.pop("page", None)
+    # After a form sent with errors this page answers a POST: links and "next" lead to the inbox.
+    back = request.get_full_path() if request.method == "GET" else request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) or "/alerts/" not in back:
+        back = reverse("alerts:inbox")
     return render(
         request,
         "alerts/inbox.html",
@@ -72,6 +77,8 @@ def _inbox(request, *, failed=None, status=200):
             "kinds": AlertKind.choices,
             "states": _state_choices(),
             "query": query.urlencode(),
+            "back": back,
+            "inbox_url": reverse("alerts:inbox"),
             "filtered": bool(kind) or state != "new",
             "min_snooze": (today + dt.timedelta(days=1)).isoformat(),
         },

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cooperation.access import Role, is_admin
+from cooperation.models import Indicator
 from portal.alerts.models import Alert, AlertKind
 
 
@@ -102,7 +103,9 @@ def reason(alert: Alert) -> str:
             ) % {"months": months, "last": _date(p.get("last_meeting"))}
         return _("No steering-group meeting has been held although an agreement is in force.")
     if alert.kind == AlertKind.GOAL_OFF_TRACK:
-        return _("Goal off its track to target: %(goal)s.") % {"goal": p.get("label", "")}
+        indicator = p.get("indicator")
+        label = p.get("label") or (Indicator(indicator).label if indicator in Indicator.values else "")
+        return _("Goal off its track to target: %(goal)s.") % {"goal": label}
     return str(alert.get_kind_display())
 
 

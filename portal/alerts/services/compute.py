@@ -17,6 +17,7 @@ from cooperation import selectors as cooperation_selectors
 from cooperation.models import (
     ActionItem,
     CorporateCustomer,
+    Indicator,
     Phase,
     ResponsibilityAgreement,
     SteeringGroupMeeting,
@@ -146,7 +147,9 @@ def _goal_conditions(agreements: dict[int, int | None], customers, *, today: dt.
             found[(customer_id, AlertKind.GOAL_OFF_TRACK, f"goal:{goal['goal']}")] = {
                 "goal": goal["goal"],
                 "agreement": goal["agreement"],
-                "label": goal["label"],
+                "indicator": goal["indicator"],
+                # A custom indicator's own name; the others are named in the reader's language.
+                "label": goal["label"] if goal["indicator"] == Indicator.CUSTOM else "",
             }
     return found
 
