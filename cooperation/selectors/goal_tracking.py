@@ -45,7 +45,8 @@ def goal_off_track(
 def off_track_goals(*, agreement_ids, today: dt.date) -> list[dict]:
     """The goals off track of the given agreements (ids or a values queryset), each as
     ``{"goal", "agreement", "indicator", "label"}`` (the label in the active language), judged
-    on each goal's latest measurement up to ``today``, in one query of plain values (whole portfolios have tens of thousands of goals)."""
+    on each goal's latest measurement up to ``today``, in one query of plain values (whole
+    portfolios have tens of thousands of goals)."""
     latest = Measurement.objects.filter(goal=OuterRef("pk"), measured_on__lte=today).order_by("-measured_on", "-pk")
     goals = (
         Goal.objects.filter(agreement_id__in=agreement_ids)
