@@ -29,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from portal.alerts.models import Alert
 from portal.wsgi import application
 from surveys.models import BindingTarget, NpsRound, UnitQualityStaff
 from tests.cooperation import factories as f
@@ -119,6 +120,7 @@ def build_world() -> World:
     values: dict[str, list] = {name: [] for name in ("contact", "employee", "sick_leave", "agreement", "goal")}
     values |= {name: [] for name in ("measurement", "meeting", "action_item", "visit", "nps_round", "target")}
     values |= {name: [] for name in ("business_id", "unit", "practitioner", "service", "external_id", "email")}
+    values["alert"] = []
     last_year = timezone.localdate().year - 1
     for customer in (own, other):
         unit = sf.UnitFactory()
@@ -150,6 +152,11 @@ def build_world() -> World:
         values["measurement"].append(f.MeasurementFactory(goal=goal).pk)
         values["meeting"].append(meeting.pk)
         values["action_item"].append(f.ActionItemFactory(meeting=meeting).pk)
+        values["alert"].append(
+            Alert.objects.create(
+                customer=customer, kind="goal-off-track", subject=f"goal:{goal.pk}", raised_at=timezone.now()
+            ).pk
+        )
         values["visit"].append(visit.external_id)
         values["nps_round"].append(nps_round.pk)
         values["target"].append(
@@ -215,6 +222,7 @@ PATH_ID_KINDS = {
     "practitioners": "practitioner",
     "services": "service",
     "visits": "visit",
+    "alerts": "alert",
 }
 #: Query and body fields that name objects, and the kind they name.
 FIELD_KINDS = {
@@ -304,4 +312,3 @@ def test_api_answers_as_its_schema_says(case, role, fuzz_world):
     except BaseException:
         COUNTS.failed_requests[role] += 1
         raise
-
