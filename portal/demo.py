@@ -25,6 +25,7 @@ from cooperation.models import (
     Theme,
 )
 from portal.accounts.models import User
+from portal.alerts.services import refresh_alerts
 from portal.demo_surveys import seed_demo_surveys
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - the demo prints it for everyone
@@ -121,6 +122,8 @@ def seed_demo(*, today: dt.date | None = None) -> list[DemoLogin]:
     _seed_economics(first, today)
     _user("ceo@pohjolan-konepaja.example", Role.DECISION_MAKER, "Pekka Pohjola", customer=first)
     _user("supervisor@pohjolan-konepaja.example", Role.SUPERVISOR, "Sari Esihenkilö", customer=first)
+    # The account managers' alerts from the data above, as the daily task would raise them.
+    refresh_alerts(today=today)
     return demo_logins()
 
 

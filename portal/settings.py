@@ -392,3 +392,31 @@ CELERY_BEAT_SCHEDULE["escalate-overdue-feedback-cases"] = {
     "task": "surveys.tasks.escalate_overdue_feedback_cases",
     "schedule": crontab(minute="*/15"),
 }
+
+# --- Account alerts (portal/alerts): computed daily, a weekly digest to each account manager.
+INSTALLED_APPS.append("portal.alerts")
+# An alert when the 12-month health percentage is this many points below the same window a
+# year earlier, and when a customer in cooperation has had no steering-group meeting in this many months.
+ALERT_HEALTH_DROP_POINTS = env_float("ALERT_HEALTH_DROP_POINTS", 5)
+ALERT_MEETING_MONTHS = env_int("ALERT_MEETING_MONTHS", 6)
+# How long a digest sender holds the rows it claimed; the first wait before a failed digest is
+# tried again (each further wait four times longer), and the number of attempts before giving up.
+ALERT_DIGEST_LEASE_SECONDS = env_int("ALERT_DIGEST_LEASE_SECONDS", 300)
+ALERT_DIGEST_RETRY_BASE_SECONDS = env_float("ALERT_DIGEST_RETRY_BASE_SECONDS", 300)
+ALERT_DIGEST_MAX_ATTEMPTS = env_int("ALERT_DIGEST_MAX_ATTEMPTS", 5)
+CELERY_BEAT_SCHEDULE |= {
+    "refresh-account-alerts": {
+        "task": "portal.alerts.tasks.refresh_account_alerts",
+        "schedule": crontab(minute=0, hour=5),
+    },
+    # Monday morning, after the daily refresh: the week's digests are queued and sent.
+    "queue-alert-digests": {
+        "task": "portal.alerts.tasks.queue_alert_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week=1),
+    },
+    # Digests that failed are tried again (cheap when there is nothing to send).
+    "send-alert-digests": {
+        "task": "portal.alerts.tasks.send_alert_digests",
+        "schedule": crontab(minute="*/15"),
+    },
+}

@@ -7,6 +7,7 @@ from portal.api import GoalIndicatorView
 api_v1 = [
     path("", include("cooperation.api.urls")),
     path("", include("surveys.api.urls")),
+    path("", include("portal.alerts.api_urls")),
     path("goals/<int:pk>/indicator/", GoalIndicatorView.as_view(), name="goal-indicator"),
 ]
 

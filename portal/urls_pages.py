@@ -26,4 +26,5 @@ urlpatterns = [
     path(
         "customers/<str:business_id>/report/<int:year>/pdf/", annual_report.annual_report_pdf, name="annual-report-pdf"
     ),
+    path("", include("portal.alerts.urls")),
 ]

@@ -29,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from portal.alerts.models import Alert
 from portal.wsgi import application
 from surveys.models import BindingTarget, NpsRound, UnitQualityStaff
 from surveys.services import feedback_case_open
@@ -121,6 +122,7 @@ def build_world() -> World:
     values |= {name: [] for name in ("measurement", "meeting", "action_item", "visit", "nps_round", "target")}
     values |= {name: [] for name in ("business_id", "unit", "practitioner", "service", "external_id", "email")}
     values |= {"feedback_case": [], "quality_email": [], "cause": ["waiting-time", "other"]}
+    values["alert"] = []
     last_year = timezone.localdate().year - 1
     for customer in (own, other):
         unit = sf.UnitFactory()
@@ -155,6 +157,11 @@ def build_world() -> World:
         values["measurement"].append(f.MeasurementFactory(goal=goal).pk)
         values["meeting"].append(meeting.pk)
         values["action_item"].append(f.ActionItemFactory(meeting=meeting).pk)
+        values["alert"].append(
+            Alert.objects.create(
+                customer=customer, kind="goal-off-track", subject=f"goal:{goal.pk}", raised_at=timezone.now()
+            ).pk
+        )
         values["visit"].append(visit.external_id)
         values["nps_round"].append(nps_round.pk)
         values["target"].append(
@@ -222,6 +229,7 @@ PATH_ID_KINDS = {
     "services": "service",
     "visits": "visit",
     "feedback-cases": "feedback_case",
+    "alerts": "alert",
 }
 #: Query and body fields that name objects, and the kind they name.
 FIELD_KINDS = {

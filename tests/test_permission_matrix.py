@@ -543,3 +543,43 @@ CASES += [
     Case("comments", "get", lambda s: f"{API}/comments/", COMMENTS, COMMENTS),
     Case("binding targets: list", "get", lambda s: f"{API}/binding-targets/", TARGETS_LIST, TARGETS_LIST),
 ]
+
+
+# --- account alerts (helper "alerts") -----------------------------------------------------------
+
+
+def alert_objects(customer) -> dict:
+    from django.utils import timezone
+
+    from portal.alerts.models import Alert
+
+    subject = f"goal:{unique()}"
+    params = {"goal": 1, "agreement": 1, "label": "Sick-leave days"}
+    alert = Alert.objects.create(
+        customer=customer, kind="goal-off-track", subject=subject, params=params, raised_at=timezone.now()
+    )
+    return {"alert": alert}
+
+
+WORLD_BUILDERS.append(alert_objects)
+
+ALERTS_OWN = (SEEN, SEEN, 403, 403, 403, 403)
+ALERTS_OTHER = (SEEN, HIDDEN, 403, 403, 403, 403)
+
+CASES += [
+    Case(
+        "alerts: list",
+        "get",
+        lambda s: f"{API}/alerts/?customer={s.customer.business_id}&open=true",
+        ALERTS_OWN,
+        ALERTS_OTHER,
+    ),
+    Case(
+        "alerts: acknowledge",
+        "post",
+        lambda s: f"{API}/alerts/{s.alert.pk}/acknowledge/",
+        write_own(200),
+        write_other(200),
+        body=lambda s: {"note": "Called the HR manager."},
+    ),
+]

@@ -33,6 +33,7 @@ from cooperation.selectors.goal_tracking import (  # noqa: F401
     OFF_TRACK_LAG,
     goal_off_track,
     goals_off_track,
+    off_track_goals,
 )
 from cooperation.selectors.health import (  # noqa: F401
     health_end_errors,

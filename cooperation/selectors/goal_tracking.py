@@ -42,16 +42,18 @@ def goal_off_track(
     return way < used - OFF_TRACK_LAG
 
 
-def goals_off_track(*, agreement_ids, today: dt.date) -> dict[int, list[str]]:
-    """``{agreement id: [labels of its goals off track]}`` for the given agreements (ids or a
-    values queryset), judged on each goal's latest measurement up to ``today``, in one query
-    of plain values (whole portfolios have tens of thousands of goals)."""
+def off_track_goals(*, agreement_ids, today: dt.date) -> list[dict]:
+    """The goals off track of the given agreements (ids or a values queryset), each as
+    ``{"goal", "agreement", "indicator", "label"}`` (the label in the active language), judged
+    on each goal's latest measurement up to ``today``, in one query of plain values (whole
+    portfolios have tens of thousands of goals)."""
     latest = Measurement.objects.filter(goal=OuterRef("pk"), measured_on__lte=today).order_by("-measured_on", "-pk")
     goals = (
         Goal.objects.filter(agreement_id__in=agreement_ids)
         .annotate(current=Subquery(latest.values("value")[:1]))
         .order_by("agreement_id", "pk")
         .values(
+            "pk",
             "agreement_id",
             "indicator",
             "custom_indicator",
@@ -63,7 +65,7 @@ def goals_off_track(*, agreement_ids, today: dt.date) -> dict[int, list[str]]:
             "agreement__period_end",
         )
     )
-    off: dict[int, list[str]] = {}
+    off = []
     for goal in goals:
         if goal_off_track(
             baseline=goal["baseline"],
@@ -79,5 +81,21 @@ def goals_off_track(*, agreement_ids, today: dt.date) -> dict[int, list[str]]:
                 if goal["indicator"] == Indicator.CUSTOM
                 else Indicator(goal["indicator"]).label
             )
-            off.setdefault(goal["agreement_id"], []).append(str(label))
+            off.append(
+                {
+                    "goal": goal["pk"],
+                    "agreement": goal["agreement_id"],
+                    "indicator": goal["indicator"],
+                    "label": str(label),
+                }
+            )
+    return off
+
+
+def goals_off_track(*, agreement_ids, today: dt.date) -> dict[int, list[str]]:
+    """``{agreement id: [labels of its goals off track]}`` for the given agreements (ids or a
+    values queryset): ``off_track_goals`` grouped by agreement."""
+    off: dict[int, list[str]] = {}
+    for goal in off_track_goals(agreement_ids=agreement_ids, today=today):
+        off.setdefault(goal["agreement"], []).append(goal["label"])
     return off

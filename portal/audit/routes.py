@@ -110,6 +110,9 @@ AUDITED_ROUTES: dict[str, AuditedRoute] = {
     "cooperation:matrix-detail": AuditedRoute(A.REPORT_VIEW, customer=_customer_of(WorkHealthMatrix)),
     "customer-matrices": AuditedRoute(A.REPORT_VIEW),
     "matrix-detail": AuditedRoute(A.REPORT_VIEW, customer=_customer_of(WorkHealthMatrix)),
+    # Account alerts: their reasons quote customers' NPS and health figures.
+    "alert-list": AuditedRoute(A.API_LIST),
+    "alerts:inbox": AuditedRoute(A.CUSTOMER_LIST),
 }
 
 #: Named routes that leave no event, by reason. Admin pages other than an answer's are left out
@@ -166,6 +169,10 @@ UNAUDITED_ROUTES: frozenset[str] = frozenset(
         "cooperation:action-item-complete",
         "cooperation:action-item-reopen",
         "cooperation:customer-note-create",
+        # Acknowledging or snoozing an alert (the reads are the audited inbox and alert list).
+        "alert-acknowledge",
+        "alerts:acknowledge",
+        "alerts:snooze",
         # NPS rounds (whom the provider surveyed, and counts) and binding targets (the targets
         # set, not the results: those are the audited reports).
         "nps-round-list",
