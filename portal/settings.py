@@ -372,3 +372,9 @@ CELERY_BEAT_SCHEDULE["escalate-overdue-feedback-cases"] = {
     "task": "surveys.tasks.escalate_overdue_feedback_cases",
     "schedule": crontab(minute="*/15"),
 }
+
+# --- Service contacts (surveys/selectors/response_delay.py) ------------------------------------
+# The first response to a chat or a phone call is on time within these many seconds; the
+# response-delay figures report the share of contacts within them.
+CHAT_RESPONSE_TARGET_SECONDS = env_int("CHAT_RESPONSE_TARGET_SECONDS", 60)
+PHONE_RESPONSE_TARGET_SECONDS = env_int("PHONE_RESPONSE_TARGET_SECONDS", 180)

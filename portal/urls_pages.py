@@ -8,3 +8,4 @@ urlpatterns = [
     path("", include("cooperation.urls")),
     path("feedback-cases/", include("portal.feedback_case_urls")),
 ]
+urlpatterns += [path("", include("portal.service_channel_urls"))]
