@@ -543,3 +543,32 @@ CASES += [
     Case("comments", "get", lambda s: f"{API}/comments/", COMMENTS, COMMENTS),
     Case("binding targets: list", "get", lambda s: f"{API}/binding-targets/", TARGETS_LIST, TARGETS_LIST),
 ]
+
+
+# --- service contacts: the chat and phone log, and the response delay (helper "contacts") ------
+
+# Contacts belong to the provider's units, not to a customer: the same answer on both sides.
+CONTACT_LOG = (201, 403, 403, 403, 403, 201)
+RESPONSE_DELAY = (200, 403, 403, 403, 200, 403)
+
+
+def contact_body(s) -> dict:
+    return {
+        "external_id": f"chat-{unique()}",
+        "channel": "chat",
+        "unit": s.unit.code,
+        "started_at": "2026-11-02T08:00:00+02:00",
+        "first_response_at": "2026-11-02T08:00:45+02:00",
+    }
+
+
+CASES += [
+    Case("contacts log: record", "post", lambda s: f"{API}/contacts-log/", CONTACT_LOG, CONTACT_LOG, body=contact_body),
+    Case(
+        "response delay",
+        "get",
+        lambda s: f"{API}/response-delay/?channel=chat&unit={s.unit.code}&by=day",
+        RESPONSE_DELAY,
+        RESPONSE_DELAY,
+    ),
+]
