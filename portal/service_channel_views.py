@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from cooperation.access import Role, is_admin
 from cooperation.dates import EARLIEST, LATEST
@@ -39,10 +39,14 @@ class ResponseDelayForm(forms.Form):
         empty_label=gettext_lazy("All units"),
     )
     start = forms.DateField(
-        label=gettext_lazy("First day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("First day"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = forms.DateField(
-        label=gettext_lazy("Last day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Last day"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     by = forms.ChoiceField(
         label=gettext_lazy("By"), choices=[("day", gettext_lazy("Day")), ("week", gettext_lazy("Week"))], required=False
@@ -85,6 +89,9 @@ def response_delay(request):
         today = timezone.localdate()
         data = {"channel": ContactChannel.CHAT, "unit": None, "by": "day"}
         data |= {"start": today - dt.timedelta(days=DEFAULT_DAYS - 1), "end": today}
+        if not form.is_bound:
+            # The form shows the range the page shows.
+            form = ResponseDelayForm(initial={"channel": data["channel"], "start": data["start"], "end": data["end"]})
     query = selectors.ResponseDelayQuery(
         channel=data["channel"], unit=data.get("unit"), start=data["start"], end=data["end"], by=data["by"]
     )
@@ -112,7 +119,7 @@ def response_delay(request):
         id="response-within-target",
         kind="bar",
         labels=labels,
-        series=[Series(_("Within target (%%)"), [p["within_target"] for p in periods])],
+        series=[Series(_("Within target (%)"), [p["within_target"] for p in periods])],
         caption=_("Share of contacts answered within %(seconds)s seconds") % {"seconds": target},
         unit=" %",
         y_min=0,
@@ -123,13 +130,13 @@ def response_delay(request):
         id="contacts-by-hour",
         kind="bar",
         labels=[f"{row['hour']:02d}" for row in hours],
-        series=[Series(_("Contacts"), [row["n"] for row in hours])],
+        series=[Series(pgettext("chats or phone calls", "Contacts"), [row["n"] for row in hours])],
         caption=_("Contacts by the hour they started (Helsinki time)"),
         y_min=0,
     )
     busiest = max(hours, key=lambda row: row["n"]) if total["n"] else None
     key_figures = [
-        KeyFigure(_("Contacts"), total["n"]),
+        KeyFigure(pgettext("chats or phone calls", "Contacts"), total["n"]),
         KeyFigure(
             _("Median delay"),
             total["median_seconds"],
