@@ -22,6 +22,7 @@ from surveys.models import (
     RespondentGroup,
     Response,
     Service,
+    ServiceContact,
     SurveyInvitation,
     TargetScope,
     Unit,
@@ -163,6 +164,7 @@ def seed_demo_surveys(*, customers: list[CorporateCustomer], now: dt.datetime | 
         respondent_group=RespondentGroup.PATIENT,
         defaults={"target": 70},
     )
+    _service_contacts(units, now=now)
     if Visit.objects.filter(external_id__startswith="demo-").exists():
         return  # the year of history is there already; running again adds nothing
     rng = random.Random(7)
@@ -215,6 +217,53 @@ def seed_demo_surveys(*, customers: list[CorporateCustomer], now: dt.datetime | 
     survey_services.stats_rollups_rebuild()
     if quality:
         _feedback_cases(answers, quality=quality, rng=rng, now=now)
+
+
+#: Chats and phone calls a day by unit code and channel, over the last DEMO_CONTACT_DAYS days.
+DEMO_CONTACTS_PER_DAY = {("DIGI-1", "chat"): 24, ("HKI-CARE-1", "phone"): 10, ("HKI-EMER-1", "phone"): 8}
+DEMO_CONTACT_DAYS = 90
+#: When contacts start (Helsinki hours 7–19): a morning peak at 8–9 and a smaller one after lunch.
+DEMO_HOUR_WEIGHTS = {7: 4, 8: 14, 9: 12, 10: 8, 11: 6, 12: 7, 13: 9, 14: 6, 15: 5, 16: 3, 17: 2, 18: 1}
+#: Median first-response delay in seconds by channel; the spread is log-normal.
+DEMO_MEDIAN_DELAY = {"chat": 45, "phone": 110}
+
+
+def _service_contacts(units: list[Unit], *, now: dt.datetime) -> None:
+    """Chats of the digital clinic and phone calls of two units for the response-delay page:
+    busier mornings are slower, and Mondays slowest. Bulk rows, a few thousand; seeded once."""
+    if ServiceContact.objects.filter(external_id__startswith="demo-").exists():
+        return
+    rng = random.Random(11)
+    by_code = {unit.code: unit for unit in units}
+    hours, weights = list(DEMO_HOUR_WEIGHTS), list(DEMO_HOUR_WEIGHTS.values())
+    today = timezone.localdate(now)
+    contacts = []
+    for days_ago in range(DEMO_CONTACT_DAYS):
+        day = today - dt.timedelta(days=days_ago)
+        if day.weekday() >= 5:
+            continue  # the contact centre is closed at weekends
+        for (code, channel), per_day in DEMO_CONTACTS_PER_DAY.items():
+            load = 1.4 if day.weekday() == 0 else 1.0
+            for _ in range(_poisson(rng, per_day * load)):
+                hour = rng.choices(hours, weights=weights)[0]
+                started_at = timezone.make_aware(
+                    dt.datetime.combine(day, dt.time(hour, rng.randrange(60), rng.randrange(60)))
+                )
+                if started_at > now:
+                    continue
+                busy = 1.6 if hour in (8, 9) else 1.0
+                seconds = max(2, round(rng.lognormvariate(0, 0.7) * DEMO_MEDIAN_DELAY[channel] * busy * load))
+                contacts.append(
+                    ServiceContact(
+                        external_id=f"demo-{channel}-{len(contacts):06d}",
+                        channel=channel,
+                        unit=by_code[code],
+                        started_at=started_at,
+                        first_response_at=started_at + dt.timedelta(seconds=seconds),
+                        response_seconds=seconds,
+                    )
+                )
+    ServiceContact.objects.bulk_create(contacts, batch_size=1000)
 
 
 #: The demo opens feedback cases for the detractors of this many recent days (older answers

@@ -420,3 +420,8 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": crontab(minute="*/15"),
     },
 }
+# --- Service contacts (surveys/selectors/response_delay.py) ------------------------------------
+# The first response to a chat or a phone call is on time within these many seconds; the
+# response-delay figures report the share of contacts within them.
+CHAT_RESPONSE_TARGET_SECONDS = env_int("CHAT_RESPONSE_TARGET_SECONDS", 60)
+PHONE_RESPONSE_TARGET_SECONDS = env_int("PHONE_RESPONSE_TARGET_SECONDS", 180)

@@ -28,3 +28,4 @@ urlpatterns = [
     ),
     path("", include("portal.alerts.urls")),
 ]
+urlpatterns += [path("", include("portal.service_channel_urls"))]

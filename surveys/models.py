@@ -545,3 +545,9 @@ from surveys.feedback_case_models import (  # noqa: E402, F401
     FeedbackCaseStatus,
     FeedbackCause,
 )
+
+# --- Service contacts: chat and phone response delay (surveys/service_contact_models.py) ---
+from surveys.service_contact_models import (  # noqa: E402, F401
+    ContactChannel,
+    ServiceContact,
+)

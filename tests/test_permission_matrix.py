@@ -583,3 +583,32 @@ CASES += [
         body=lambda s: {"note": "Called the HR manager."},
     ),
 ]
+
+
+# --- service contacts: the chat and phone log, and the response delay (helper "contacts") ------
+
+# Contacts belong to the provider's units, not to a customer: the same answer on both sides.
+CONTACT_LOG = (201, 403, 403, 403, 403, 201)
+RESPONSE_DELAY = (200, 403, 403, 403, 200, 403)
+
+
+def contact_body(s) -> dict:
+    return {
+        "external_id": f"chat-{unique()}",
+        "channel": "chat",
+        "unit": s.unit.code,
+        "started_at": "2026-11-02T08:00:00+02:00",
+        "first_response_at": "2026-11-02T08:00:45+02:00",
+    }
+
+
+CASES += [
+    Case("contacts log: record", "post", lambda s: f"{API}/contacts-log/", CONTACT_LOG, CONTACT_LOG, body=contact_body),
+    Case(
+        "response delay",
+        "get",
+        lambda s: f"{API}/response-delay/?channel=chat&unit={s.unit.code}&by=day",
+        RESPONSE_DELAY,
+        RESPONSE_DELAY,
+    ),
+]

@@ -59,6 +59,7 @@ AUDITED_ROUTES: dict[str, AuditedRoute] = {
     "nps": AuditedRoute(A.STATISTICS_VIEW),
     "coping": AuditedRoute(A.STATISTICS_VIEW),
     "indicators": AuditedRoute(A.STATISTICS_VIEW),
+    "nps-by-channel": AuditedRoute(A.STATISTICS_VIEW),
     "goal-indicator": AuditedRoute(A.STATISTICS_VIEW, customer=_customer_of(Goal, "agreement__customer")),
     "measurement-list": AuditedRoute(A.API_LIST),
     "measurement-detail": AuditedRoute(A.API_VIEW, customer=_customer_of(Measurement, "goal__agreement__customer")),
@@ -185,5 +186,10 @@ UNAUDITED_ROUTES: frozenset[str] = frozenset(
         "feedback-case-queue",
         "feedback-case-report",
         "feedback-case-figures",
+        # Chats' and phone calls' response delay (the contact-centre system's log and the
+        # figures of it): the provider's own service times by unit, no customer or person.
+        "contacts-log",
+        "response-delay",
+        "response-delay-report",
     }
 )

@@ -35,6 +35,16 @@ from surveys.selectors.quality_nps import (  # noqa: F401
     unit_target_for_year,
     units_nps_by_quarter,
 )
+from surveys.selectors.response_delay import (  # noqa: E402, F401
+    MAX_PERIODS,
+    ResponseDelayQuery,
+    contacts_by_hour,
+    percentile_cont,
+    period_count,
+    response_delay_by_unit,
+    response_delay_statistics,
+    response_target_seconds,
+)
 from surveys.selectors.statistics import (  # noqa: F401
     ANSWER_COUNTERS,
     HELSINKI,

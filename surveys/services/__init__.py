@@ -37,6 +37,11 @@ from surveys.services.feedback_cases import (  # noqa: F401
 from surveys.services.nps_rounds import (  # noqa: F401
     nps_round_start,
 )
+from surveys.services.service_contacts import (  # noqa: E402, F401
+    ServiceContactErrors,
+    ServiceContactResult,
+    service_contacts_record,
+)
 
 # --- Statistics ---
 # Daily rollups (StatsDaily, StatsDailyByUnit) stay exact as answers arrive: the answer and the

@@ -34,6 +34,7 @@ def test_seed_demo_prints_working_logins_and_a_second_run_duplicates_nothing(cli
     first = row_counts()
     assert first["cooperation.CorporateCustomer"] == 12
     assert {a.phase for a in ResponsibilityAgreement.objects.all()} == set(PHASE_ORDER), "agreements in every phase"
+    assert first["surveys.ServiceContact"] > 1000, "chats and phone calls for the response-delay page"
 
     call_command("seed_demo")
     assert row_counts() == first
