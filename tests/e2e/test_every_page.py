@@ -199,7 +199,8 @@ FOCUS_JS = """() => {
   if (!e || e === document.body) return null;
   const s = getComputedStyle(e);
   const visible = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
-  const name = e.tagName.toLowerCase() + (e.name ? '[name=' + e.name + ']' : '') + ' ' + (e.textContent || '').trim().slice(0, 30);
+  const name = e.tagName.toLowerCase() + (e.name ? '[name=' + e.name + ']' : '')
+    + ' ' + (e.textContent || '').trim().slice(0, 30);
   return [name, visible, !!e.closest('main')];
 }"""
 
