@@ -58,6 +58,7 @@ class Page:
     args: dict = field(default_factory=dict)  # URL kwargs: "world.x.y" strings or plain values
     main: bool = False  # checked in fi, sv and en (others: en)
     query: str = ""  # e.g. "?q=Asiakas"
+    lang_param: bool = False  # the language comes from ?lang= (the public survey pages), not the cookie
 
     def url(self, world) -> str:
         kwargs = {
@@ -83,9 +84,9 @@ ROLES = {
 PAGES = [
     # Without signing in
     Page(PUBLIC, "login", main=True),
-    Page(PUBLIC, "surveys:answer", {"token": "world.token"}, main=True),
-    Page(PUBLIC, "surveys:answer", {"token": "world.answered_token"}),  # the thank-you page
-    Page(PUBLIC, "surveys:unsubscribe", {"signed": "world.unsubscribe"}, main=True),
+    Page(PUBLIC, "surveys:answer", {"token": "world.token"}, main=True, lang_param=True),
+    Page(PUBLIC, "surveys:answer", {"token": "world.answered_token"}, lang_param=True),  # the thank-you page
+    Page(PUBLIC, "surveys:unsubscribe", {"signed": "world.unsubscribe"}, main=True, lang_param=True),
     # Administrator
     Page("admin", "home", main=True),
     Page("admin", "home", query="?q=Asiakas+0&attention=yes"),
@@ -237,6 +238,8 @@ def _check_role(browser, live_server, world, role: str) -> tuple[list[str], int]
             context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
             for entry in (p for p in PAGES if p.role == role and (p.main or language == "en")):
                 url = entry.url(world)
+                if entry.lang_param:
+                    url += ("&" if "?" in url else "?") + f"lang={language}"
                 for width in WIDTHS:
                     page.set_viewport_size({"width": width, "height": 900})
                     response = page.goto(url)
