@@ -9,6 +9,6 @@ class PortalConfig(AppConfig):
         # The cooperation pages show goals' current values; computing NPS needs surveys, which
         # only the portal may combine with cooperation.
         from cooperation.goal_values import goal_value_source_register
-        from portal.indicators import goal_indicator_value
+        from portal.indicators import goal_indicator_values
 
-        goal_value_source_register(goal_indicator_value)
+        goal_value_source_register(goal_indicator_values)

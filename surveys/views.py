@@ -135,12 +135,13 @@ def nps_rounds(request):
         messages.success(request, _("The round was started: the surveys go out within a few minutes."))
         return redirect("surveys:nps-rounds")
     rounds = list(selectors.nps_round_list(customer_filter=customer_scope(request.user, prefix="customers__"))[:50])
+    summaries = selectors.nps_round_summaries(rounds, user=request.user)
     for nps_round in rounds:
-        counts = selectors.nps_round_invitation_counts(nps_round, user=request.user)
+        counts = summaries[nps_round.pk]["counts"]
         nps_round.counts = {
             **counts,
             "waiting": counts[InvitationStatus.SCHEDULED] + counts[InvitationStatus.SENDING],
             "not_sent": counts[InvitationStatus.SKIPPED] + counts[InvitationStatus.FAILED],
         }
-        nps_round.visible_customers = selectors.nps_round_customers(nps_round, user=request.user)
+        nps_round.visible_customers = summaries[nps_round.pk]["customers"]
     return render(request, "surveys/nps_rounds.html", {"form": form, "rounds": rounds})

@@ -19,6 +19,7 @@ from surveys.selectors.invitations import (  # noqa: F401
     nps_round_customers,
     nps_round_invitation_counts,
     nps_round_list,
+    nps_round_summaries,
     survey_status,
     visit_list,
 )

@@ -1,6 +1,6 @@
 """Visits, invitations and NPS rounds."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from cooperation.access import customer_scope
@@ -69,6 +69,29 @@ def nps_round_invitation_counts(nps_round: NpsRound, *, user) -> dict[str, int]:
 def nps_round_customers(nps_round: NpsRound, *, user) -> QuerySet[CorporateCustomer]:
     """The round's customers that the user may read."""
     return nps_round.customers.filter(_scope_or_nothing(user)).order_by("name")
+
+
+def nps_round_summaries(rounds: list[NpsRound], *, user) -> dict[int, dict]:
+    """``{round id: {"counts": …, "customers": […]}}`` for a page of rounds in two queries: what
+    nps_round_invitation_counts and nps_round_customers give for one round, for all of them."""
+    summaries = {r.pk: {"counts": dict.fromkeys(InvitationStatus.values, 0), "customers": []} for r in rounds}
+    if not summaries:
+        return summaries
+    counts = (
+        SurveyInvitation.objects.filter(_scope_or_nothing(user, prefix="customer__"), nps_round_id__in=summaries)
+        .values("nps_round_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    for row in counts:
+        summaries[row["nps_round_id"]]["counts"][row["status"]] = row["n"]
+    customers = (
+        CorporateCustomer.objects.filter(_scope_or_nothing(user), nps_rounds__in=summaries)
+        .annotate(round_id=F("nps_rounds__id"))
+        .order_by("name", "pk")
+    )
+    for customer in customers:
+        summaries[customer.round_id]["customers"].append(customer)
+    return summaries
 
 
 def _scope_or_nothing(user, *, prefix: str = "") -> Q:
