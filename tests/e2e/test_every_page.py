@@ -24,6 +24,9 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from django.utils import timezone
 
+from cooperation.economics import city_matrix
+from cooperation.economics import services as economics
+from cooperation.economics.models import MatrixIndicator, WorkHealthMatrix
 from cooperation.models import Indicator, Phase
 from surveys.emails import unsubscribe_signature
 from surveys.models import BindingTarget, InvitationStatus, RespondentGroup, UnitQualityStaff
@@ -108,19 +111,35 @@ PAGES = [
     Page("admin", "binding-target-list"),
     Page("admin", "binding-target-report", {"pk": "world.target.pk"}, main=True),
     Page("admin", "quality-comments"),
+    Page("admin", "cooperation:agreement-step", {"pk": "world.agreement.pk", "step": "planning"}),
+    Page("admin", "alerts:inbox"),
     # Account manager
     Page("account-manager", "home", main=True),
-    Page("account-manager", "cooperation:customer-detail", CUSTOMER),
+    Page("account-manager", "cooperation:customer-detail", CUSTOMER, main=True),
     Page("account-manager", "surveys:nps-rounds"),
+    Page("account-manager", "alerts:inbox", main=True),
+    Page("account-manager", "cooperation:agreement-step", {"pk": "world.agreement.pk", "step": "orientation"}),
+    Page("account-manager", "cooperation:agreement-step", {"pk": "world.agreement.pk", "step": "agreed"}, main=True),
+    Page("account-manager", "cooperation:matrix-list", CUSTOMER),
+    Page("account-manager", "cooperation:matrix-detail", {"pk": "world.matrix.pk"}, main=True),
+    Page("account-manager", "cooperation:matrix-indicators", {"pk": "world.matrix.pk"}),
+    Page("account-manager", "cooperation:economic-impact", CUSTOMER, main=True),
+    Page("account-manager", "annual-report", CUSTOMER | {"year": "world.year"}, main=True),
     # Corporate decision-maker and supervisor (their own company only)
-    Page("decision-maker", "cooperation:customer-detail", CUSTOMER, main=True),
+    Page("decision-maker", "dashboard", main=True),
     Page("decision-maker", "indicators", main=True),
     Page("decision-maker", "cooperation:meeting-list", CUSTOMER),
-    Page("supervisor", "cooperation:customer-detail", CUSTOMER),
+    Page("decision-maker", "annual-report", CUSTOMER | {"year": "world.year"}),
+    Page("supervisor", "dashboard"),
     Page("supervisor", "indicators"),
     # Quality staff
-    Page("quality", "home", main=True),
+    Page("quality", "quality-units", main=True),
+    Page("quality", "quality-practitioners"),
     Page("quality", "quality-comments", main=True),
+    Page("quality", "feedback-case-queue", main=True),
+    Page("quality", "feedback-case-report"),
+    Page("quality", "response-delay-report", main=True),
+    Page("quality", "nps-by-channel"),
     Page("quality", "binding-target-list"),
     Page("quality", "indicators"),
 ]
@@ -157,6 +176,9 @@ def world(db):
         answers([10, 9, 9, 7, 3, 10, 8], when, customer=customer, unit=unit, group=group, coping="yes")
     answers([9, 4], when, customer=customer, unit=unit, practitioner=practitioner, comment="Hyvä palvelu, kiitos.")
     target = BindingTarget.objects.create(year=today.year, scope="customer", customer=customer, target=50)
+    city_matrix.install(WorkHealthMatrix, MatrixIndicator)  # a transactional test's flush removed it
+    matrix = economics.matrix_copy_template(customer=customer, template_code="city-2009", year=today.year)
+    economics.matrix_results_record(matrix=matrix, results={"sick_leave_days": 13, "accidents": None})
     token, answered_token = new_token(), new_token()
     sent = {"status": InvitationStatus.SENT, "sent_at": timezone.now()}
     invitation = InvitationFactory(token_hash=token_hash(token), visit__customer=customer, **sent)
@@ -173,6 +195,8 @@ def world(db):
         token=token,
         answered_token=answered_token,
         unsubscribe=unsubscribe_signature(invitation.pk),
+        matrix=matrix,
+        year=today.year,
     )
 
 
