@@ -169,7 +169,7 @@ class MatrixResultsView(APIView):
     @extend_schema(
         summary="Record a matrix's results for its year",
         description=str(_("Indicators not named keep their result; null makes a result missing. ")) + str(MATRIX_RULES),
-        request=RESULTS_BODY,
+        request={"application/json": RESULTS_BODY},
         responses=MatrixSerializer,
     )
     def put(self, request, pk: int):
@@ -198,7 +198,7 @@ class EarlyRetirementFeeQuery(serializers.Serializer):
         min_value=Decimal(0),
         max_value=Decimal(1_000_000),
         required=False,
-        help_text=_("Monthly salary in euros; the pension is estimated as 60 % of it when not given."),
+        help_text=_("Monthly salary in euros; the pension is estimated as 60 per cent of it when not given."),
     )
     age = serializers.IntegerField(min_value=15, max_value=75, required=False)
 

@@ -114,9 +114,7 @@ CASES = {
     "account manager portfolio": Case("manager", lambda w: reverse("home"), lambda w: _full_customer(w.manager)),
     "customer list": Case("admin", lambda w: reverse("cooperation:customer-list"), lambda w: _full_customer(w.manager)),
     "customer page": Case("admin", _customer_url("cooperation:customer-detail"), _grow_customer),
-    "customer page of its decision-maker": Case(
-        "decision_maker", _customer_url("cooperation:customer-detail"), _grow_customer
-    ),
+    "dashboard of its decision-maker": Case("decision_maker", lambda w: reverse("dashboard"), _grow_customer),
     "agreement": Case(
         "admin", lambda w: reverse("cooperation:agreement-detail", args=[w.agreement.pk]), _grow_customer
     ),
