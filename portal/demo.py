@@ -172,8 +172,10 @@ def _seed_people(customer: CorporateCustomer, rng: random.Random, today: dt.date
     employees = Employee.objects.filter(customer=customer).only("pk", "employed_from")
     leaves = []
     for employee in employees:
-        for _ in range(rng.choices([0, 1, 2, 3], weights=[68, 20, 8, 4])[0]):
-            start = today - dt.timedelta(days=rng.randint(5, 360))
+        # Two years of sick leave, so that a year-on-year comparison (the health alerts, the
+        # annual report's trend) compares like with like.
+        for _ in range(rng.choices([0, 1, 2, 3, 4], weights=[48, 28, 13, 7, 4])[0]):
+            start = today - dt.timedelta(days=rng.randint(5, 725))
             leaves.append(
                 SickLeave(
                     customer=customer,
