@@ -66,8 +66,8 @@ def test_names_and_error_pages_in_each_language(browser, live_server, admin, lan
 
         page.goto("/reports/comments/")
         expect(page.locator("html")).to_have_attribute("lang", language)
-        expect(page.locator("ul.comments small").first).to_contain_text(f"{unit} · {service}")
-        expect(page.locator("ul.comments small").first).to_contain_text("13.30" if language != "en" else "13:30")
+        expect(page.locator("p.comment-facts").first).to_contain_text(f"{unit} · {service}")
+        expect(page.locator("ol.comment-list li").first).to_contain_text("13.30" if language != "en" else "13:30")
         page.screenshot(path=SCREENSHOTS / f"languages-comments-{language}-{width}.png", full_page=True)
 
         page.goto("/customers/")
