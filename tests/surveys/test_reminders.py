@@ -12,7 +12,7 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
 
 from surveys import services
-from surveys.models import SendAttempt, SurveyInvitation, SurveyOptOut
+from surveys.models import SendAttempt, SurveyInvitation
 from surveys.services import surveys_dispatch_due
 from surveys.tasks import dispatch_due_surveys
 from tests.surveys.factories import InvitationFactory, UnitFactory, VisitFactory
