@@ -146,7 +146,7 @@ def test_a_failed_reminder_is_retried_later_and_sent_once(settings):
     assert list(outcomes) == ["error", "sent"]
 
 
-def test_response_rate_with_and_without_reminders_for_provider_staff(users, api_as, customer):
+def test_response_rate_with_and_without_reminders_for_provider_staff(users, api_as, client, customer):
     unit = UnitFactory(code="HKI-CARE-1")
     invitations = [InvitationFactory(visit=VisitFactory(customer=customer, unit=unit)) for _ in range(4)]
     assert dispatch().sent == 4
@@ -164,6 +164,14 @@ def test_response_rate_with_and_without_reminders_for_provider_staff(users, api_
         50.0,
         25.0,
     )
+    # The quality staff's page by channel shows both.
+    client.force_login(users["quality"])
+    html = client.get("/reports/nps-by-channel/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    visit_row = html[html.index('id="nps-channels"') :].split("</tr>")[1]
+    assert "Response rate without reminders" in html
+    assert "50 %" in visit_row and "25 %" in visit_row
+    # A customer's people see what they saw before: no figure without reminders.
+    assert "response_rate_without_reminders" not in api_as(users["decision-maker"]).get("/api/v1/nps/").json()["total"]
 
 
 @pytest.mark.worker
