@@ -19,19 +19,26 @@ SEAL_SALT = "surveys.link-seal"
 
 
 @functools.cache
-def _key(secret: str) -> bytes:
-    return hashlib.sha256(f"{SEAL_SALT}:{secret}".encode()).digest()
+def _keyed(secret: str):
+    # The keyed HMAC once per key; each pad copies it (cheaper than keying it again).
+    return hmac.new(hashlib.sha256(f"{SEAL_SALT}:{secret}".encode()).digest(), digestmod=hashlib.sha256)
 
 
 def _pad(invitation_id: int, token_hash: str) -> bytes:
-    return hmac.new(_key(settings.SECRET_KEY), f"{invitation_id}:{token_hash}".encode(), hashlib.sha256).digest()
+    mac = _keyed(settings.SECRET_KEY).copy()
+    mac.update(f"{invitation_id}:{token_hash}".encode())
+    return mac.digest()
+
+
+def _xor(data: bytes, pad: bytes) -> bytes:
+    return (int.from_bytes(data) ^ int.from_bytes(pad[: len(data)])).to_bytes(len(data))
 
 
 def link_seal(invitation_id: int, token: str, token_hash: str) -> str:
     raw = token.encode()
     if len(raw) > 32:
         return ""
-    sealed = bytes(a ^ b for a, b in zip(raw, _pad(invitation_id, token_hash), strict=False))
+    sealed = _xor(raw, _pad(invitation_id, token_hash))
     return base64.urlsafe_b64encode(sealed).decode().rstrip("=")
 
 
@@ -43,7 +50,9 @@ def link_open(invitation_id: int, sealed: str, token_hash: str | None) -> str | 
         raw = base64.urlsafe_b64decode(sealed + "=" * (-len(sealed) % 4))
     except ValueError:
         return None
-    token = bytes(a ^ b for a, b in zip(raw, _pad(invitation_id, token_hash), strict=False))
+    if len(raw) > 32:
+        return None
+    token = _xor(raw, _pad(invitation_id, token_hash))
     try:
         text = token.decode("ascii")
     except UnicodeDecodeError:

@@ -198,3 +198,20 @@ def test_a_real_worker_sends_the_reminder_once_with_the_same_link_over_smtp(sett
     assert links[0] == links[1]
     assert str(reminder["Subject"]).startswith("Muistutus: ")
     assert sorted(SendAttempt.objects.values_list("reminder", "outcome")) == [(False, "sent"), (True, "sent")]
+
+
+def test_the_database_alone_yields_no_link_and_a_new_secret_key_drops_the_reminder(settings):
+    invitation = InvitationFactory()
+    assert dispatch().sent == 1
+    first_link = link(mail.outbox[0])
+    invitation.refresh_from_db()
+    # What the row keeps is neither the token nor anything that shows it.
+    token = first_link.split("/")[2]
+    assert invitation.link_sealed and token not in invitation.link_sealed
+    assert invitation.token_hash != token
+    days_pass(invitation)
+    settings.SECRET_KEY = "another-key-" + "x" * 50
+    assert dispatch().reminders == 0
+    assert len(mail.outbox) == 1
+    invitation.refresh_from_db()
+    assert invitation.reminder_due_at is None and invitation.reminder_sent_at is None
