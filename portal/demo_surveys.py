@@ -110,6 +110,11 @@ SCORE_WEIGHTS = {
 }
 VISITS_PER_EMPLOYEE_YEAR = 2.4
 ANSWER_RATE = 0.35
+#: Of those who had not answered when the one reminder went (SURVEY_REMINDER_DAYS after the
+#: first email), the share who answer after it: the reminder lifts the demo's response rate.
+ANSWER_RATE_AFTER_REMINDER = 0.2
+#: Days from the first email to the reminder in the demo's history.
+DEMO_REMINDER_DAYS = 3
 #: Supervisors of the demo company who answer the supervisors' survey besides its contact person.
 DEMO_SUPERVISORS = 6
 COMMENTS = [
@@ -190,9 +195,21 @@ def seed_demo_surveys(*, customers: list[CorporateCustomer], now: dt.datetime | 
                 )
                 visits.append(visit)
     Visit.objects.bulk_create(visits, batch_size=500)
+    # Its own generator: the reminders leave the rest of the demo as it was.
+    reminder_rng = random.Random(11)
     for visit in visits:
         sent_at = visit.ended_at + dt.timedelta(hours=2)
         answered = rng.random() < ANSWER_RATE
+        answered_at = sent_at + dt.timedelta(hours=rng.uniform(0.1, 30)) if answered else None
+        reminder_at = sent_at + dt.timedelta(days=DEMO_REMINDER_DAYS)
+        reminder_sent_at = reminder_due_at = None
+        if not answered and reminder_at <= now:
+            reminder_sent_at = reminder_at
+            if reminder_rng.random() < ANSWER_RATE_AFTER_REMINDER:
+                answered = True
+                answered_at = min(now, reminder_at + dt.timedelta(hours=reminder_rng.uniform(0.1, 48)))
+        elif not answered:
+            reminder_due_at = reminder_at
         invitation = SurveyInvitation(
             respondent_group=RespondentGroup.PATIENT,
             visit=visit,
@@ -204,7 +221,9 @@ def seed_demo_surveys(*, customers: list[CorporateCustomer], now: dt.datetime | 
             scheduled_for=sent_at,
             sent_at=sent_at,
             expires_at=sent_at + dt.timedelta(days=14),
-            answered_at=sent_at + dt.timedelta(hours=rng.uniform(0.1, 30)) if answered else None,
+            answered_at=answered_at,
+            reminder_sent_at=reminder_sent_at,
+            reminder_due_at=reminder_due_at,
         )
         invitations.append(invitation)
     SurveyInvitation.objects.bulk_create(invitations, batch_size=500)

@@ -142,6 +142,8 @@ SURVEY_DISPATCH_INTERVAL_SECONDS = env_int("SURVEY_DISPATCH_INTERVAL_SECONDS", 6
 SURVEY_QUIET_HOURS = env_hours("SURVEY_QUIET_HOURS")
 SURVEY_LINK_TTL_DAYS = env_int("SURVEY_LINK_TTL_DAYS", 14)
 SURVEY_THROTTLE_DAYS = env_int("SURVEY_THROTTLE_DAYS", 0)
+# Days after the first email of an unanswered invitation that its one reminder goes (same link); 0: none.
+SURVEY_REMINDER_DAYS = env_int("SURVEY_REMINDER_DAYS", 3)
 # How long a dispatcher holds the invitations it claimed; a worker that dies frees them then.
 SURVEY_CLAIM_LEASE_SECONDS = env_int("SURVEY_CLAIM_LEASE_SECONDS", 600)
 # The first wait before a failed send is tried again; each further wait is four times longer.

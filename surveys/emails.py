@@ -118,8 +118,11 @@ class InvitationRenderer:
             )
         return self._templates[key]
 
-    def context(self, invitation: SurveyInvitation, token: str, language: str = "fi") -> dict:
-        """What the templates get; names (the provider's, the unit's) in the email's ``language``."""
+    def context(
+        self, invitation: SurveyInvitation, token: str, language: str = "fi", *, reminder: bool = False
+    ) -> dict:
+        """What the templates get; names (the provider's, the unit's) in the email's ``language``;
+        ``reminder`` for the one reminder (same link, the templates add a line of their own)."""
         visit = invitation.visit if invitation.visit_id else None
         return {
             "provider": provider_name(language),
@@ -130,9 +133,10 @@ class InvitationRenderer:
             "survey_url": survey_url(token),
             "unsubscribe_url": self.unsubscribe_base + unsubscribe_signature(invitation.pk) + "/",
             "expires_at": timezone.localtime(invitation.expires_at) if invitation.expires_at else None,
+            "reminder": reminder,
         }
 
-    def render(self, invitation: SurveyInvitation, token: str) -> tuple[dict, str, str, str]:
+    def render(self, invitation: SurveyInvitation, token: str, *, reminder: bool = False) -> tuple[dict, str, str, str]:
         """The context, subject, plain text and HTML of an invitation.
 
         Invitations of one batch mostly share language, unit and dates: the templates are
@@ -140,8 +144,9 @@ class InvitationRenderer:
         message gets its own links by replacing the markers."""
         language = email_language(invitation)
         kind = "patient" if invitation.respondent_group == RespondentGroup.PATIENT else "round"
-        context = self.context(invitation, token, language)
+        context = self.context(invitation, token, language, reminder=reminder)
         key = (
+            reminder,
             language,
             kind,
             context["group"],
@@ -167,11 +172,11 @@ class InvitationRenderer:
         )
         return context, subject, text, html
 
-    def raw(self, invitation: SurveyInvitation, token: str) -> bytes:
+    def raw(self, invitation: SurveyInvitation, token: str, *, reminder: bool = False) -> bytes:
         """The message as SMTP sends it, built directly: the same message as ``message()``
         gives, at a fraction of the cost of Python's email package (it is most of the time
         a dispatch spends outside the mail server)."""
-        context, subject, text, html = self.render(invitation, token)
+        context, subject, text, html = self.render(invitation, token, reminder=reminder)
         boundary = secrets.token_hex(16)
         subject_header = self._subjects.get(subject)
         if subject_header is None:
@@ -200,9 +205,11 @@ class InvitationRenderer:
             ]
         )
 
-    def message(self, invitation: SurveyInvitation, token: str, *, connection=None) -> EmailMultiAlternatives:
+    def message(
+        self, invitation: SurveyInvitation, token: str, *, connection=None, reminder: bool = False
+    ) -> EmailMultiAlternatives:
         """The message for any Django email backend (files for the demo, memory in tests)."""
-        context, subject, text, html = self.render(invitation, token)
+        context, subject, text, html = self.render(invitation, token, reminder=reminder)
         message = EmailMultiAlternatives(
             subject=subject,
             body=text,

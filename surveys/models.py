@@ -218,6 +218,14 @@ class SurveyInvitation(models.Model):
     token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # The one reminder (SURVEY_REMINDER_DAYS): due when set at the first send's record, claimed
+    # with the same lease columns while the row stays sent, cleared when it went (or never can).
+    reminder_due_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    reminder_attempts = models.PositiveSmallIntegerField(default=0)
+    # The first email's token sealed under a key derived from SECRET_KEY (surveys/link_seal.py),
+    # so the reminder carries the same link: the database alone still yields no link.
+    link_sealed = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -234,6 +242,14 @@ class SurveyInvitation(models.Model):
             models.Index(fields=["customer", "sent_at"], name="invitation_customer_sent"),
             models.Index(fields=["sent_at"], name="invitation_sent"),
             models.Index(fields=["email", "sent_at"], name="invitation_email_sent"),
+            # The dispatcher's reminder query: sent, unanswered rows whose reminder waits.
+            models.Index(
+                fields=["reminder_due_at"],
+                name="invitation_reminder_due",
+                condition=Q(status="sent", reminder_due_at__isnull=False),
+            ),
+            # Answers that came after a reminder, for the response rate without reminders.
+            models.Index(fields=["sent_at"], name="invitation_reminded", condition=Q(reminder_sent_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -276,6 +292,8 @@ class SendAttempt(models.Model):
     error = models.TextField(blank=True)
     worker = models.CharField(max_length=200, blank=True)
     possible_duplicate = models.BooleanField(default=False)
+    # The invitation's one reminder rather than its first email.
+    reminder = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["invitation", "started_at"]

@@ -259,7 +259,14 @@ def _invitations_anonymise(ids: list[int]) -> int:
         lease_owner="",
     )
     return SurveyInvitation.objects.filter(pk__in=ids).update(
-        email="", token_hash=None, employee=None, contact=None, visit=None, last_error=""
+        email="",
+        token_hash=None,
+        link_sealed="",
+        reminder_due_at=None,
+        employee=None,
+        contact=None,
+        visit=None,
+        last_error="",
     )
 
 
@@ -346,6 +353,7 @@ def survey_data_retain(*, now: dt.datetime | None = None) -> RetentionResult:
     holds_personal_data = (
         ~Q(email="")
         | Q(token_hash__isnull=False)
+        | ~Q(link_sealed="")
         | Q(employee__isnull=False)
         | Q(contact__isnull=False)
         | Q(visit__isnull=False)

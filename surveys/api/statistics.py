@@ -200,6 +200,14 @@ class NpsTotalSerializer(NpsCellSerializer):
             "shown once every link of the period has expired; null when suppressed."
         ),
     )
+    response_rate_without_reminders = serializers.FloatField(
+        allow_null=True,
+        required=False,
+        help_text=_(
+            "Provider staff only: the per cent of the invitations answered before any reminder "
+            "(answers after the one reminder left out), next to response_rate; null when nothing was sent."
+        ),
+    )
 
 
 class NpsPeriodSerializer(NpsCellSerializer):

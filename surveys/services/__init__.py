@@ -22,6 +22,8 @@ from surveys.services.dispatch import (  # noqa: F401
     DispatchResult,
     invitations_claim,
     invitations_expire,
+    reminder_due_at,
+    reminders_expire,
     surveys_dispatch_due,
 )
 from surveys.services.feedback_cases import (  # noqa: F401

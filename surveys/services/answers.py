@@ -41,7 +41,7 @@ def response_record(
     with transaction.atomic():
         # The conditional UPDATE lets exactly one of two simultaneous submits through.
         if not SurveyInvitation.objects.filter(pk=invitation.pk, status=InvitationStatus.SENT).update(
-            status=InvitationStatus.ANSWERED, answered_at=now
+            status=InvitationStatus.ANSWERED, answered_at=now, reminder_due_at=None
         ):
             return None
         if invitation.respondent_group != RespondentGroup.PATIENT:

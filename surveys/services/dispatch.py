@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass
 
 import psycopg
+from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import InterfaceError, OperationalError, connection, transaction
@@ -22,6 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from surveys import emails
+from surveys.link_seal import link_open, link_seal
 from surveys.models import (
     InvitationStatus,
     SendAttempt,
@@ -37,6 +39,7 @@ from surveys.services.common import (
     MAX_SEND_ATTEMPTS,
     RETRY_BASE_SECONDS,
     new_token,
+    shift_out_of_quiet_hours,
     token_hash,
 )
 from surveys.services.statistics import (
@@ -61,9 +64,11 @@ class DispatchResult:
     skipped: int = 0
     possible_duplicates: int = 0
     batches: int = 0
+    #: Reminders sent (not in ``sent``, which counts first emails).
+    reminders: int = 0
 
     def add(self, other: DispatchResult) -> None:
-        for name in ("sent", "retried", "failed", "expired", "skipped", "possible_duplicates", "batches"):
+        for name in ("sent", "retried", "failed", "expired", "skipped", "possible_duplicates", "batches", "reminders"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -93,6 +98,52 @@ def invitations_expire(*, now=None) -> int:
         # What a dead worker's batch left of them: attempts that never started, one maybe mid-send.
         _attempts_left_over(expired, now=now)
     return count
+
+
+def _reminder_due(now) -> Q:
+    # Sent, unanswered rows whose reminder is due while the link still works, not held by a
+    # live claim (a reminder's claim keeps the row sent, so an answer can still come).
+    # One reminder only: never one more once it went, whatever its due time says.
+    return Q(
+        status=InvitationStatus.SENT, reminder_due_at__lte=now, reminder_sent_at__isnull=True, expires_at__gt=now
+    ) & (Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+
+
+def reminders_expire(*, now=None) -> int:
+    """Reminders whose link expired before they could go are dropped (never sent)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = list(
+            SurveyInvitation.objects.filter(
+                Q(lease_until__isnull=True) | Q(lease_until__lt=now),
+                status=InvitationStatus.SENT,
+                reminder_due_at__isnull=False,
+                expires_at__lte=now,
+            )
+            .select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return 0
+        SurveyInvitation.objects.filter(pk__in=ids).update(reminder_due_at=None, lease_until=None, lease_owner="")
+        _attempts_left_over(ids, now=now)
+    return len(ids)
+
+
+def reminder_due_at(sent_at: dt.datetime, expires_at: dt.datetime | None) -> dt.datetime | None:
+    """When the one reminder of an invitation sent at ``sent_at`` goes: SURVEY_REMINDER_DAYS
+    later, out of quiet hours; None when reminders are off or the link expires before."""
+    days = settings.SURVEY_REMINDER_DAYS
+    if days <= 0:
+        return None
+    due = shift_out_of_quiet_hours(sent_at + dt.timedelta(days=days))
+    if expires_at is not None and due >= expires_at:
+        return None
+    return due
+
+
+def reminders_may_go(now) -> bool:
+    return settings.SURVEY_REMINDER_DAYS > 0 and shift_out_of_quiet_hours(now) == now
 
 
 def _attempts_left_over(invitation_ids: list[int], *, now) -> set[int]:
@@ -130,16 +181,31 @@ def invitations_claim(*, owner: str, batch_size: int = DISPATCH_BATCH_SIZE) -> l
             ids += candidates.values_list("pk", flat=True)[: batch_size - len(ids)]
             if len(ids) >= batch_size:
                 break
-        if not ids:
+        reminder_ids: list[int] = []
+        if len(ids) < batch_size and reminders_may_go(now):
+            # Reminders fill what first sends leave of a batch (never inside quiet hours).
+            reminders = SurveyInvitation.objects.filter(_reminder_due(now)).order_by("reminder_due_at")
+            if connection.features.has_select_for_update_skip_locked:
+                reminders = reminders.select_for_update(skip_locked=True)
+            reminder_ids = list(reminders.values_list("pk", flat=True)[: batch_size - len(ids)])
+        first_sends = bool(ids)
+        if not ids and not reminder_ids:
             return []
+        lease_until = now + dt.timedelta(seconds=CLAIM_LEASE_SECONDS)
         # The conditional UPDATE is what makes the claim safe on any database: a row another
         # claimant took meanwhile no longer matches _due().
-        SurveyInvitation.objects.filter(_due(now), pk__in=ids).update(
-            status=InvitationStatus.SENDING,
-            lease_owner=owner,
-            lease_until=now + dt.timedelta(seconds=CLAIM_LEASE_SECONDS),
-            attempts=F("attempts") + 1,
-        )
+        if first_sends:
+            SurveyInvitation.objects.filter(_due(now), pk__in=ids).update(
+                status=InvitationStatus.SENDING,
+                lease_owner=owner,
+                lease_until=lease_until,
+                attempts=F("attempts") + 1,
+            )
+        if reminder_ids:
+            SurveyInvitation.objects.filter(_reminder_due(now), pk__in=reminder_ids).update(
+                lease_owner=owner, lease_until=lease_until, reminder_attempts=F("reminder_attempts") + 1
+            )
+            ids += reminder_ids
     return list(SurveyInvitation.objects.filter(pk__in=ids, lease_owner=owner).values_list("pk", flat=True))
 
 
@@ -148,6 +214,7 @@ def surveys_dispatch_due(*, max_seconds: float | None = None, connection_factory
     invitations batch by batch until none is due (or ``max_seconds`` have passed)."""
     started = time.monotonic()
     result = DispatchResult(expired=invitations_expire())
+    reminders_expire()
     owner = uuid.uuid4().hex
     # One renderer for the pass: each combination of language, unit and dates is rendered once.
     renderer = emails.InvitationRenderer()
@@ -177,10 +244,29 @@ def _dispatch_batch(
         .order_by("scheduled_for", "pk")
     )
 
+    # A reminder's row stays sent while claimed; its link is the first email's, opened again.
+    # One answered meanwhile, opted out, or whose link cannot be opened (erased, new
+    # SECRET_KEY) gets none: its reminder is dropped.
+    links: dict[int, str] = {}
+    dropped: list[int] = []
+    for inv in invitations:
+        if inv.status != InvitationStatus.SENDING:
+            token = link_open(inv.pk, inv.link_sealed, inv.token_hash) if inv.status == InvitationStatus.SENT else None
+            if token is None:
+                dropped.append(inv.pk)
+            else:
+                links[inv.pk] = token
+
     # People who opted out after the invitation was written get nothing.
     opted_out = set(
         SurveyOptOut.objects.filter(email__in={inv.email for inv in invitations}).values_list("email", flat=True)
     )
+    dropped += [inv.pk for inv in invitations if inv.pk in links and inv.email in opted_out]
+    if dropped:
+        SurveyInvitation.objects.filter(pk__in=dropped, lease_owner=owner).update(
+            reminder_due_at=None, lease_until=None, lease_owner=""
+        )
+        invitations = [inv for inv in invitations if inv.pk not in dropped]
     if opted_out:
         skipped = [inv.pk for inv in invitations if inv.email in opted_out]
         result.skipped = SurveyInvitation.objects.filter(pk__in=skipped, lease_owner=owner).update(
@@ -205,6 +291,7 @@ def _dispatch_batch(
                 worker=worker,
                 outcome=SendAttempt.Outcome.PENDING if number == 0 else SendAttempt.Outcome.QUEUED,
                 possible_duplicate=inv.pk in unfinished,
+                reminder=inv.pk in links,
             )
             for number, inv in enumerate(invitations)
         )
@@ -213,6 +300,7 @@ def _dispatch_batch(
         owner=owner,
         worker=worker,
         attempts={attempt.invitation_id: attempt.pk for attempt in attempts},
+        reminders=set(links),
         result=result,
         rollups_live=connection.vendor == "postgresql" and stats_rollups_live(),
     )
@@ -226,9 +314,11 @@ def _dispatch_batch(
         # starts the attempt of the next (see _SendBooks): a worker killed at any moment leaves
         # at most the one message in flight unrecorded, its attempt pending.
         for number, inv in enumerate(invitations):
-            # A fresh link per send. Its hash is stored with the send's record: a link of a
+            # A fresh link per first send. Its hash is stored with the send's record: a link of a
             # message whose send was never recorded stays dead, and its resend carries a new one.
-            token = new_token()
+            # A reminder carries the first email's link.
+            reminder = inv.pk in links
+            token = links[inv.pk] if reminder else new_token()
             error = None
             try:
                 if not opened:
@@ -236,9 +326,10 @@ def _dispatch_batch(
                     opened = True
                 if smtp:
                     # One SMTP connection per batch, and the message built directly.
-                    _smtp_send(mail.connection, renderer.envelope_from, inv.email, renderer.raw(inv, token))
+                    raw = renderer.raw(inv, token, reminder=reminder)
+                    _smtp_send(mail.connection, renderer.envelope_from, inv.email, raw)
                 else:
-                    mail.send_messages([renderer.message(inv, token, connection=mail)])
+                    mail.send_messages([renderer.message(inv, token, connection=mail, reminder=reminder)])
             except AddressNotDeliverable as exc:
                 # This address alone cannot go through this mail server: the connection stays.
                 error = exc
@@ -341,6 +432,8 @@ class _SendBooks:
     #: The batch's attempt of each invitation (by invitation id).
     attempts: dict[int, int]
     result: DispatchResult
+    #: The invitations whose message in this batch is their reminder.
+    reminders: set[int] = frozenset()
     #: Whether the records count sends in the rollups (see _sent_record_in_one_statement).
     rollups_live: bool = False
 
@@ -358,6 +451,7 @@ class _SendBooks:
         # transaction (a test, a shell) must hold the records, so the ORM's statements join it.
         in_one_statement = (
             error is None
+            and inv.pk not in self.reminders
             and "release" not in following_or_release
             and connection.vendor == "postgresql"
             and not connection.in_atomic_block
@@ -420,7 +514,9 @@ def _send_record(
     one (or gives back the ones this batch has no time left for)."""
     now = timezone.now()
     attempt = books.attempts[inv.pk]
-    if error is not None:
+    if inv.pk in books.reminders:
+        _reminder_record(inv, attempt, error, owner=books.owner, result=changes, now=now)
+    elif error is not None:
         _record_error(inv, attempt, error, owner=books.owner, result=changes, now=now)
     else:
         # Only a row this batch still holds is recorded, and counted: one whose lease ran out
@@ -432,6 +528,8 @@ def _send_record(
             lease_owner="",
             last_error="",
             token_hash=token_hash(token),
+            link_sealed=link_seal(inv.pk, token, token_hash(token)),
+            reminder_due_at=reminder_due_at(now, inv.expires_at),
         )
         SendAttempt.objects.filter(pk=attempt).update(outcome=SendAttempt.Outcome.SENT, finished_at=now)
         if held:
@@ -466,7 +564,8 @@ def _sent_record_sql(*, rollups: bool) -> str:
         ), sent AS (
             -- Only a row this batch still holds is recorded and counted (as in _send_record).
             UPDATE {invitations} SET status = '{InvitationStatus.SENT}', sent_at = %(now)s, lease_until = NULL,
-                lease_owner = '', last_error = '', token_hash = %(token_hash)s
+                lease_owner = '', last_error = '', token_hash = %(token_hash)s, link_sealed = %(link_sealed)s,
+                reminder_due_at = %(reminder_due_at)s
             WHERE id = %(invitation)s AND lease_owner = %(owner)s{held} RETURNING {returning}
         ), finished AS (
             UPDATE {attempts} SET outcome = '{SendAttempt.Outcome.SENT}', finished_at = %(now)s
@@ -500,9 +599,13 @@ def _sent_record_in_one_statement(
     the invitation's, two attempts' (changing no indexed column: no index grows) and, while
     the rollups are live, their two counters (without them when they are not: counters that no
     row changes still cost their tables' locks and indexes at every message)."""
+    now = timezone.now()
+    hashed = token_hash(token)
     params = {
-        "now": timezone.now(),
-        "token_hash": token_hash(token),
+        "now": now,
+        "token_hash": hashed,
+        "link_sealed": link_seal(inv.pk, token, hashed),
+        "reminder_due_at": reminder_due_at(now, inv.expires_at),
         "invitation": inv.pk,
         "owner": books.owner,
         "attempt": books.attempts[inv.pk],
@@ -550,10 +653,36 @@ def _record_error(inv: SurveyInvitation, attempt: int, exc: Exception, *, owner:
     SendAttempt.objects.filter(pk=attempt).update(outcome=SendAttempt.Outcome.ERROR, finished_at=now, error=reason)
 
 
+def _reminder_record(inv: SurveyInvitation, attempt: int, exc: Exception | None, *, owner: str, result, now) -> None:
+    """The outcome of a reminder: sent (once: its due time goes), or tried again later like a
+    first send, or given up (the first email went; nothing else changes)."""
+    held = SurveyInvitation.objects.filter(pk=inv.pk, lease_owner=owner)
+    if exc is None:
+        held.update(reminder_sent_at=now, reminder_due_at=None, lease_until=None, lease_owner="")
+        SendAttempt.objects.filter(pk=attempt).update(outcome=SendAttempt.Outcome.SENT, finished_at=now)
+        result.reminders += 1
+        return
+    reason = mask_addresses(f"{type(exc).__name__}: {exc}")[:2000]
+    logger.warning("Survey invitation %s: reminder failed (attempt %s): %s", inv.pk, inv.reminder_attempts, reason)
+    if inv.reminder_attempts >= MAX_SEND_ATTEMPTS or _is_permanent(exc):
+        held.update(reminder_due_at=None, lease_until=None, lease_owner="")
+        result.failed += 1
+    else:
+        wait = dt.timedelta(seconds=RETRY_BASE_SECONDS * 4 ** (inv.reminder_attempts - 1))
+        held.update(reminder_due_at=now + wait, lease_until=None, lease_owner="")
+        result.retried += 1
+    SendAttempt.objects.filter(pk=attempt).update(outcome=SendAttempt.Outcome.ERROR, finished_at=now, error=reason)
+
+
 def _release(invitation_ids: list[int], *, owner: str) -> None:
     """Give back rows this batch had no time left to send, before its lease runs out; their
     queued attempts go (they never started)."""
     SendAttempt.objects.filter(invitation_id__in=invitation_ids, outcome=SendAttempt.Outcome.QUEUED).delete()
-    SurveyInvitation.objects.filter(pk__in=invitation_ids, lease_owner=owner).update(
+    held = SurveyInvitation.objects.filter(pk__in=invitation_ids, lease_owner=owner)
+    held.filter(status=InvitationStatus.SENDING).update(
         status=InvitationStatus.SCHEDULED, lease_until=None, lease_owner="", attempts=F("attempts") - 1
+    )
+    # Reminders stay sent, their reminder still due.
+    held.exclude(status=InvitationStatus.SENDING).update(
+        lease_until=None, lease_owner="", reminder_attempts=F("reminder_attempts") - 1
     )

@@ -49,6 +49,7 @@ def test_boundaries_six_seven_and_eight_nine_with_margin(admin_api, customer, un
         "target_met": None,
         "invitations_sent": 7,
         "response_rate": 100.0,
+        "response_rate_without_reminders": 100.0,
         "suppressed": False,
     }
 
