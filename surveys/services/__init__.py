@@ -18,11 +18,8 @@ from surveys.services.common import (  # noqa: F401
     token_hash,
 )
 from surveys.services.dispatch import (  # noqa: F401
-    BOOKKEEPING_TRIES,
-    DispatchResult,
     invitations_claim,
     invitations_expire,
-    reminder_due_at,
     reminders_expire,
     surveys_dispatch_due,
 )
@@ -39,6 +36,8 @@ from surveys.services.feedback_cases import (  # noqa: F401
 from surveys.services.nps_rounds import (  # noqa: F401
     nps_round_start,
 )
+from surveys.services.reminders import reminder_due_at  # noqa: F401
+from surveys.services.send_records import BOOKKEEPING_TRIES, DispatchResult  # noqa: F401
 from surveys.services.service_contacts import (  # noqa: E402, F401
     ServiceContactErrors,
     ServiceContactResult,

@@ -1,0 +1,342 @@
+"""The bookkeeping of sends: each send recorded in one statement before the next one goes, errors and
+retries, attempts a dead worker left, and rows given back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import smtplib
+import time
+from dataclasses import dataclass
+
+import psycopg
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from surveys.link_seal import link_seal
+from surveys.models import (
+    InvitationStatus,
+    SendAttempt,
+    SurveyInvitation,
+)
+from surveys.redact import mask_addresses
+from surveys.services.common import (
+    MAX_SEND_ATTEMPTS,
+    RETRY_BASE_SECONDS,
+    token_hash,
+)
+from surveys.services.reminders import reminder_due_at
+from surveys.services.smtp import AddressNotDeliverable
+from surveys.services.statistics import (
+    nps_rollup_invitation_sent,
+    nps_rollup_sent_rows_sql,
+    stats_rollups_live,
+    stats_rollups_live_sql,
+)
+
+logger = logging.getLogger(__name__)
+
+
+#: Tries of one bookkeeping transaction whose database connection broke (PostgreSQL restarted,
+#: the backend terminated).
+BOOKKEEPING_TRIES = 4
+
+
+@dataclass
+class DispatchResult:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    expired: int = 0
+    skipped: int = 0
+    possible_duplicates: int = 0
+    batches: int = 0
+    #: Reminders sent (not in ``sent``, which counts first emails).
+    reminders: int = 0
+
+    def add(self, other: DispatchResult) -> None:
+        for name in ("sent", "retried", "failed", "expired", "skipped", "possible_duplicates", "batches", "reminders"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def _attempts_left_over(invitation_ids: list[int], *, now) -> set[int]:
+    """Close the attempts a dead batch left on these invitations: queued ones never started and
+    go; a pending one was mid-send when its worker died, the mail server may have taken it, so it
+    ends as unknown. Returns the invitations with such an attempt."""
+    attempts = SendAttempt.objects.filter(invitation_id__in=invitation_ids)
+    attempts.filter(outcome=SendAttempt.Outcome.QUEUED).delete()
+    unfinished = set(attempts.filter(outcome=SendAttempt.Outcome.PENDING).values_list("invitation_id", flat=True))
+    if unfinished:
+        attempts.filter(invitation_id__in=unfinished, outcome=SendAttempt.Outcome.PENDING).update(
+            outcome=SendAttempt.Outcome.UNKNOWN, finished_at=now
+        )
+    return unfinished
+
+
+@dataclass
+class _SendBooks:
+    """The bookkeeping of one batch: a short transaction of its own after every message, which
+    also starts the attempt of the next, so a worker killed at any moment leaves at most the
+    one message in flight unrecorded."""
+
+    owner: str
+    worker: str
+    #: The batch's attempt of each invitation (by invitation id).
+    attempts: dict[int, int]
+    result: DispatchResult
+    #: The invitations whose message in this batch is their reminder.
+    reminders: set[int] = frozenset()
+    #: Whether the records count sends in the rollups (see _sent_record_in_one_statement).
+    rollups_live: bool = False
+
+    def record(self, inv: SurveyInvitation, error: Exception | None, token: str, **following_or_release) -> None:
+        """Record the outcome of the message just sent and start the attempt of the following
+        one (``following=[inv]``), or give back the rest (``release=[…]``)."""
+
+        def in_transaction(changes):
+            _send_record(self, changes, inv, error, token, **following_or_release)
+
+        def alone(changes):
+            _sent_record_in_one_statement(self, changes, inv, token, **following_or_release)
+
+        # One statement is one round trip to PostgreSQL and its own transaction; a caller's
+        # transaction (a test, a shell) must hold the records, so the ORM's statements join it.
+        in_one_statement = (
+            error is None
+            and inv.pk not in self.reminders
+            and "release" not in following_or_release
+            and connection.vendor == "postgresql"
+            and not connection.in_atomic_block
+        )
+        self._write(in_transaction, alone=alone if in_one_statement else None)
+
+    def _write(self, in_transaction, *, alone=None) -> None:
+        """``in_transaction(changes)`` in a transaction of its own (or ``alone(changes)``, which
+        is one), tried again on a new connection if the connection broke — the message is out,
+        its record must not be lost with the connection. ``changes`` (counts) join the result
+        once committed. Tried again, the ORM's way is taken (every write of a record can be
+        repeated: a first try that committed before the connection broke changes nothing)."""
+        own = not connection.in_atomic_block
+        for tries in range(1, BOOKKEEPING_TRIES + 1):
+            changes = DispatchResult()
+            try:
+                if alone is not None and tries == 1:
+                    alone(changes)
+                else:
+                    with transaction.atomic():
+                        if own:
+                            _commit_without_waiting_for_disk()
+                        in_transaction(changes)
+            except (OperationalError, InterfaceError):
+                # Inside a caller's transaction nothing can be tried again.
+                if not own or tries == BOOKKEEPING_TRIES:
+                    raise
+                logger.warning("Survey dispatch: database connection lost; recording again", exc_info=True)
+                connection.close()
+                time.sleep(0.5 * tries)
+                continue
+            self.result.add(changes)
+            return
+        raise AssertionError("unreachable")
+
+
+def _commit_without_waiting_for_disk() -> None:
+    """This transaction commits without waiting for PostgreSQL to flush its log to disk: a
+    commit costs a round trip instead of a disk write, so a record before every message costs
+    little. A killed worker loses nothing by it (what PostgreSQL holds, it keeps); only a crash
+    of PostgreSQL itself may lose the last few hundred milliseconds of records (at most
+    3 × wal_writer_delay), whose messages are then sent again, counted as possible duplicates
+    — acceptable for a survey invitation. The database stays consistent either way."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+
+
+def _send_record(
+    books: _SendBooks,
+    changes: DispatchResult,
+    inv: SurveyInvitation,
+    error: Exception | None,
+    token: str,
+    *,
+    following: list[SurveyInvitation] = (),
+    release: list[SurveyInvitation] = (),
+) -> None:
+    """Records the outcome of the message just sent, then starts the attempt of the following
+    one (or gives back the ones this batch has no time left for)."""
+    now = timezone.now()
+    attempt = books.attempts[inv.pk]
+    if inv.pk in books.reminders:
+        _reminder_record(inv, attempt, error, owner=books.owner, result=changes, now=now)
+    elif error is not None:
+        _record_error(inv, attempt, error, owner=books.owner, result=changes, now=now)
+    else:
+        # Only a row this batch still holds is recorded, and counted: one whose lease ran out
+        # and that another claimant took is counted by that claimant when it records its send.
+        held = SurveyInvitation.objects.filter(pk=inv.pk, lease_owner=books.owner).update(
+            status=InvitationStatus.SENT,
+            sent_at=now,
+            lease_until=None,
+            lease_owner="",
+            last_error="",
+            token_hash=token_hash(token),
+            link_sealed=link_seal(inv.pk, token, token_hash(token)),
+            reminder_due_at=reminder_due_at(now, inv.expires_at),
+        )
+        SendAttempt.objects.filter(pk=attempt).update(outcome=SendAttempt.Outcome.SENT, finished_at=now)
+        if held:
+            inv.sent_at = now
+            nps_rollup_invitation_sent(invitation=inv)
+        changes.sent += 1
+    if release:
+        _release([later.pk for later in release], owner=books.owner)
+    if following:
+        # Written before that message goes out: if the worker dies while sending it, this
+        # attempt stays pending, and the resend is counted as a possible duplicate.
+        SendAttempt.objects.filter(pk=books.attempts[following[0].pk]).update(
+            outcome=SendAttempt.Outcome.PENDING, started_at=now
+        )
+
+
+@functools.cache
+def _sent_record_sql(*, rollups: bool) -> str:
+    invitations, attempts = SurveyInvitation._meta.db_table, SendAttempt._meta.db_table
+    if rollups:
+        fine, coarse = nps_rollup_sent_rows_sql(source="sent")
+        counted, held = f", fine AS ({fine}), coarse AS ({coarse})", ""
+    else:
+        # Not counted, so recorded only while the rollups are not live (a rebuild may have
+        # made them live since the batch began): otherwise nothing is, and the batch counts.
+        counted, held = "", f" AND NOT {stats_rollups_live_sql()}"
+    # The dimensions the rollups count a send by, as the UPDATE leaves them.
+    returning = "sent_at, respondent_group, segment, unit_type, unit_id, service_id, channel"
+    return f"""
+        WITH settings AS (
+            SELECT set_config('synchronous_commit', 'off', true) AS commit
+        ), sent AS (
+            -- Only a row this batch still holds is recorded and counted (as in _send_record).
+            UPDATE {invitations} SET status = '{InvitationStatus.SENT}', sent_at = %(now)s, lease_until = NULL,
+                lease_owner = '', last_error = '', token_hash = %(token_hash)s, link_sealed = %(link_sealed)s,
+                reminder_due_at = %(reminder_due_at)s
+            WHERE id = %(invitation)s AND lease_owner = %(owner)s{held} RETURNING {returning}
+        ), finished AS (
+            UPDATE {attempts} SET outcome = '{SendAttempt.Outcome.SENT}', finished_at = %(now)s
+            WHERE id = %(attempt)s
+        ), started AS (
+            UPDATE {attempts} SET outcome = '{SendAttempt.Outcome.PENDING}', started_at = %(now)s
+            WHERE id = %(following)s
+        ){counted}
+        SELECT EXISTS (SELECT FROM sent), (SELECT commit FROM settings)
+    """  # noqa: S608
+
+
+#: Only statements run with ``prepare=True`` are prepared on the connection (the dispatcher's
+#: record of a send): Django's own cursors bind on the client and never prepare.
+_PREPARE_ONLY_WHEN_ASKED = 2**31 - 1
+
+
+def _sent_record_in_one_statement(
+    books: _SendBooks,
+    changes: DispatchResult,
+    inv: SurveyInvitation,
+    token: str,
+    *,
+    following: list[SurveyInvitation],
+) -> None:
+    """What ``_send_record`` writes for a message that went out, in one statement: one round
+    trip to PostgreSQL per message (the ORM's way takes four). Its own transaction, committed
+    without waiting for the disk (see _commit_without_waiting_for_disk: set_config(…, true) is
+    SET LOCAL). Prepared once per connection, values bound on the server: PostgreSQL plans it
+    once instead of at every message (planning it cost more than its writes). Its writes are
+    the invitation's, two attempts' (changing no indexed column: no index grows) and, while
+    the rollups are live, their two counters (without them when they are not: counters that no
+    row changes still cost their tables' locks and indexes at every message)."""
+    now = timezone.now()
+    hashed = token_hash(token)
+    params = {
+        "now": now,
+        "token_hash": hashed,
+        "link_sealed": link_seal(inv.pk, token, hashed),
+        "reminder_due_at": reminder_due_at(now, inv.expires_at),
+        "invitation": inv.pk,
+        "owner": books.owner,
+        "attempt": books.attempts[inv.pk],
+        "following": books.attempts[following[0].pk] if following else None,
+    }
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        raw.prepare_threshold = _PREPARE_ONLY_WHEN_ASKED
+    with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
+        cursor.execute(_sent_record_sql(rollups=books.rollups_live), params, prepare=True)
+        recorded, _commit = cursor.fetchone()
+        if not recorded and not books.rollups_live and stats_rollups_live():
+            # The rollups went live during the batch: from now on this batch counts its sends
+            # (this one too; the attempts' writes are the same again).
+            books.rollups_live = True
+            cursor.execute(_sent_record_sql(rollups=True), params, prepare=True)
+    changes.sent += 1
+
+
+def _is_permanent(exc: Exception) -> bool:
+    """A mail server's 5xx refusal of the recipient, or an address it cannot take at all, will
+    not change on a retry."""
+    if isinstance(exc, AddressNotDeliverable):
+        return True
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _msg in exc.recipients.values())
+    return False
+
+
+def _record_error(inv: SurveyInvitation, attempt: int, exc: Exception, *, owner: str, result, now) -> None:
+    # A mail server's refusal quotes the recipient: kept and logged without the address.
+    reason = mask_addresses(f"{type(exc).__name__}: {exc}")[:2000]
+    logger.warning("Survey invitation %s: send failed (attempt %s): %s", inv.pk, inv.attempts, reason)
+    final = inv.attempts >= MAX_SEND_ATTEMPTS or _is_permanent(exc)
+    changes = {"lease_until": None, "lease_owner": "", "last_error": reason}
+    if final:
+        changes["status"] = InvitationStatus.FAILED
+        result.failed += 1
+    else:
+        changes["status"] = InvitationStatus.SCHEDULED
+        changes["scheduled_for"] = now + dt.timedelta(seconds=RETRY_BASE_SECONDS * 4 ** (inv.attempts - 1))
+        result.retried += 1
+    SurveyInvitation.objects.filter(pk=inv.pk, lease_owner=owner).update(**changes)
+    SendAttempt.objects.filter(pk=attempt).update(outcome=SendAttempt.Outcome.ERROR, finished_at=now, error=reason)
+
+
+def _reminder_record(inv: SurveyInvitation, attempt: int, exc: Exception | None, *, owner: str, result, now) -> None:
+    """The outcome of a reminder: sent (once: its due time goes), or tried again later like a
+    first send, or given up (the first email went; nothing else changes)."""
+    held = SurveyInvitation.objects.filter(pk=inv.pk, lease_owner=owner)
+    if exc is None:
+        held.update(reminder_sent_at=now, reminder_due_at=None, lease_until=None, lease_owner="")
+        SendAttempt.objects.filter(pk=attempt).update(outcome=SendAttempt.Outcome.SENT, finished_at=now)
+        result.reminders += 1
+        return
+    reason = mask_addresses(f"{type(exc).__name__}: {exc}")[:2000]
+    logger.warning("Survey invitation %s: reminder failed (attempt %s): %s", inv.pk, inv.reminder_attempts, reason)
+    if inv.reminder_attempts >= MAX_SEND_ATTEMPTS or _is_permanent(exc):
+        held.update(reminder_due_at=None, lease_until=None, lease_owner="")
+        result.failed += 1
+    else:
+        wait = dt.timedelta(seconds=RETRY_BASE_SECONDS * 4 ** (inv.reminder_attempts - 1))
+        held.update(reminder_due_at=now + wait, lease_until=None, lease_owner="")
+        result.retried += 1
+    SendAttempt.objects.filter(pk=attempt).update(outcome=SendAttempt.Outcome.ERROR, finished_at=now, error=reason)
+
+
+def _release(invitation_ids: list[int], *, owner: str) -> None:
+    """Give back rows this batch had no time left to send, before its lease runs out; their
+    queued attempts go (they never started)."""
+    SendAttempt.objects.filter(invitation_id__in=invitation_ids, outcome=SendAttempt.Outcome.QUEUED).delete()
+    held = SurveyInvitation.objects.filter(pk__in=invitation_ids, lease_owner=owner)
+    held.filter(status=InvitationStatus.SENDING).update(
+        status=InvitationStatus.SCHEDULED, lease_until=None, lease_owner="", attempts=F("attempts") - 1
+    )
+    # Reminders stay sent, their reminder still due.
+    held.exclude(status=InvitationStatus.SENDING).update(
+        lease_until=None, lease_owner="", reminder_attempts=F("reminder_attempts") - 1
+    )
