@@ -77,7 +77,22 @@ class NpsRoundForm(forms.Form):
         ],
     )
     customers = forms.ModelMultipleChoiceField(label=_("Customers"), queryset=None, widget=forms.CheckboxSelectMultiple)
+    questionnaire_version = forms.ModelChoiceField(
+        label=_("Questionnaire"),
+        queryset=None,
+        required=False,
+        empty_label=_("No questionnaire: the NPS question only"),
+        help_text=_("A published questionnaire version; its link opens all of its questions."),
+    )
+    anonymous = forms.BooleanField(
+        label=_("Anonymous: show the answers only aggregated, never per person"), required=False
+    )
 
     def __init__(self, *args, customers, **kwargs):
+        from surveys.models import QuestionnaireVersion
+
         super().__init__(*args, **kwargs)
         self.fields["customers"].queryset = customers
+        self.fields["questionnaire_version"].queryset = QuestionnaireVersion.objects.filter(
+            published_at__isnull=False
+        ).select_related("questionnaire")
