@@ -67,6 +67,9 @@ AUDITED_ROUTES: dict[str, AuditedRoute] = {
     "cooperation:agreement-step": AuditedRoute(A.CUSTOMER_VIEW, customer=_customer_of(ResponsibilityAgreement)),
     # The meeting pack: goals' current values and the indicators since the last meeting.
     "cooperation:meeting-pack": AuditedRoute(A.REPORT_VIEW, customer=_customer_of(SteeringGroupMeeting)),
+    # The decision-makers' questionnaire: a customer's answers per person, the portfolio's averages.
+    "questionnaire-customer": AuditedRoute(A.REPORT_VIEW),
+    "questionnaire-portfolio": AuditedRoute(A.STATISTICS_VIEW),
     # Health figures.
     "customer-health": AuditedRoute(A.HEALTH_VIEW),
     "customer-health-series": AuditedRoute(A.HEALTH_VIEW),
