@@ -39,6 +39,7 @@ from surveys.selectors.quality_nps import (  # noqa: F401
 from surveys.selectors.questionnaires import (  # noqa: F401
     customer_questionnaire_results,
     portfolio_questionnaire_results,
+    questionnaire_customers_answered,
     questionnaire_invitation_closed,
     questionnaire_page_questions,
     theme_averages_by_year,

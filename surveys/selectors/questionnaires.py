@@ -257,13 +257,19 @@ def theme_series(responses: QuerySet[QuestionnaireResponse], *, min_size: int | 
 
 def weak_questionnaire_items(*, year: int, threshold: float | None = None) -> list[dict]:
     """Scale questions whose average at a customer in ``year`` is below the threshold
-    (QUESTIONNAIRE_WEAK_ITEM_AVERAGE): ``[{"customer_id", "code", "question", "average"}]``."""
+    (QUESTIONNAIRE_WEAK_ITEM_AVERAGE): ``[{"customer_id", "code", "average", "year"}]``. An
+    average that includes anonymous answers of fewer than MIN_GROUP_SIZE people is left out:
+    it would show what those people answered."""
     threshold = settings.QUESTIONNAIRE_WEAK_ITEM_AVERAGE if threshold is None else threshold
     rows = (
         _scale_answers(QuestionnaireResponse.objects.all())
         .filter(year=year)
         .values("response__customer_id", "question__code")
-        .annotate(average=Avg("number"))
+        .annotate(
+            average=Avg("number"),
+            respondents=Count("response", distinct=True),
+            anonymous=Count("response", filter=Q(response__anonymous=True)),
+        )
         .filter(average__lt=threshold)
         .order_by("response__customer_id", "question__code")
     )
@@ -272,6 +278,18 @@ def weak_questionnaire_items(*, year: int, threshold: float | None = None) -> li
             "customer_id": r["response__customer_id"],
             "code": r["question__code"],
             "average": round(float(r["average"]), 2),
+            "year": year,
         }
         for r in rows
+        if not (r["anonymous"] and r["respondents"] < settings.MIN_GROUP_SIZE)
     ]
+
+
+def questionnaire_customers_answered(*, year: int) -> list[int]:
+    """The customers with questionnaire answers given in ``year``."""
+    return list(
+        QuestionnaireResponse.objects.annotate(year=ExtractYear("answered_at", tzinfo=timezone.get_default_timezone()))
+        .filter(year=year)
+        .values_list("customer_id", flat=True)
+        .distinct()
+    )

@@ -76,3 +76,28 @@ def test_the_portfolio_page_hides_a_segment_with_too_few_answers(client, users, 
     assert "5.00" in text or "5,00" in text  # large
     assert "1.00" not in text and "1,00" not in text  # SME: one answer, hidden
     assert text.count('class="suppression-note"') >= 1
+
+
+def test_a_weak_item_raises_an_account_alert_that_links_to_the_results(client, users, customer, version, settings):
+    from portal.alerts.models import Alert
+    from portal.alerts.services import refresh_alerts
+
+    settings.QUESTIONNAIRE_WEAK_ITEM_AVERAGE = 3.0
+    today = timezone.localdate()
+    answered(customer, today.year, 3, version=version, users=users)
+    question = version.questions.get(code="open-communication")
+    response = QuestionnaireResponse.objects.get()
+    response.answers.filter(question=question).update(number=2)  # (2) < 3.0; the others 3, not below
+    answered(customer, today.year, 3, version=version, users=users)  # open communication: (2+3)/2 = 2.5
+    refresh_alerts(today=today)
+    (alert,) = Alert.objects.filter(kind="questionnaire-weak-item")
+    assert alert.customer == customer and alert.subject == "question:open-communication"
+    assert alert.params["average"] == 2.5
+
+    client.force_login(users["account-manager"])
+    text = client.get("/alerts/?lang=en").content.decode()
+    assert "/questionnaire/?year=" in text
+
+    response.answers.filter(question=question).update(number=5)  # (5+3)/2 = 4: the alert clears
+    refresh_alerts(today=today)
+    assert not Alert.objects.filter(kind="questionnaire-weak-item", cleared_at__isnull=True).exists()
