@@ -70,6 +70,7 @@ AUDITED_ROUTES: dict[str, AuditedRoute] = {
     # The decision-makers' questionnaire: a customer's answers per person, the portfolio's averages.
     "questionnaire-customer": AuditedRoute(A.REPORT_VIEW),
     "questionnaire-portfolio": AuditedRoute(A.STATISTICS_VIEW),
+    "questionnaire-results": AuditedRoute(A.REPORT_VIEW),
     # Health figures.
     "customer-health": AuditedRoute(A.HEALTH_VIEW),
     "customer-health-series": AuditedRoute(A.HEALTH_VIEW),
@@ -181,6 +182,8 @@ UNAUDITED_ROUTES: frozenset[str] = frozenset(
         # set, not the results: those are the audited reports).
         "nps-round-list",
         "nps-round-detail",
+        "questionnaire-version-list",  # the questions, no answers
+        "questionnaire-version-detail",
         "surveys:nps-rounds",
         "binding-target-list",
         "binding-target-detail",

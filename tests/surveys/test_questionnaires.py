@@ -262,3 +262,41 @@ def test_the_admin_shows_a_published_version_read_only_and_copies_it_to_edit(cli
     new = version.questionnaire.versions.get(number=2)
     assert new.published_at is None
     assert client.get(f"/admin/surveys/questionnaireversion/{new.pk}/change/").status_code == 200
+
+
+def test_a_round_started_through_the_api_sends_the_questionnaire_and_its_results_are_read_there(
+    client, users, api_as, customer, version
+):
+    ContactFactory(
+        customer=customer, role="decision-maker", email="ceo@customer.example", language="en", name="Cecilia"
+    )
+    api = api_as(users["account-manager"])
+    versions = api.get("/api/v1/questionnaire-versions/").json()
+    listed = versions["results"] if isinstance(versions, dict) else versions
+    assert [q["code"] for q in listed[0]["questions"]][:2] == ["agreed-done", "understands-goals"]
+    started = api.post(
+        "/api/v1/nps-rounds/",
+        {"respondent_group": "decision-maker", "customers": [customer.business_id],
+         "questionnaire_version": version.pk, "anonymous": False},
+        format="json",
+    )  # fmt: skip
+    assert started.status_code == 201, started.json()
+    assert started.json()["questionnaire_version"] == version.pk
+    dispatch()
+    client.post(link_path(mail.outbox[0]), full_answers(scale=2))
+    results = api.get("/api/v1/questionnaire-results/", {"customer": customer.business_id}).json()
+    assert results["respondents"] == 1 and results["people"][0]["name"] == "Cecilia"
+    assert {t["code"]: t["average"] for t in results["themes"]}["delivery"] == 2.0
+    bad = api.get("/api/v1/questionnaire-results/", {"customer": customer.business_id, "year": "x"})
+    assert bad.status_code == 400 and "year" in bad.json()
+
+
+def test_an_unpublished_version_cannot_be_sent(users, api_as, customer, version):
+    draft = questionnaire_new_version(version=version)
+    answer = api_as(users["account-manager"]).post(
+        "/api/v1/nps-rounds/",
+        {"respondent_group": "decision-maker", "customers": [customer.business_id], "questionnaire_version": draft.pk},
+        format="json",
+    )
+    assert answer.status_code == 400 and "questionnaire_version" in answer.json()
+    assert not SurveyInvitation.objects.exists()
