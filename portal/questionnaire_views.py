@@ -33,11 +33,14 @@ def _theme_chart(chart_id: str, responses, *, min_size: int | None) -> Chart:
     if min_size is not None:
         by_year = survey_selectors.theme_averages_by_year(responses)
         hidden = [str(y) for y in series["years"] if any(f["respondents"] < min_size for f in by_year[y].values())]
+    chart_series = [Series(names.get(code, code), values) for code, values in series["themes"].items()]
+    every_year_hidden = bool(hidden) and len(hidden) == len(series["years"])
     return Chart(
         id=chart_id,
+        suppressed=every_year_hidden,
         kind="line",
         labels=[str(y) for y in series["years"]],
-        series=[Series(names.get(code, code), values) for code, values in series["themes"].items()],
+        series=chart_series,
         caption=_("Average of each theme by year (1 = strongly disagree, 5 = strongly agree)"),
         y_min=1,
         y_max=5,

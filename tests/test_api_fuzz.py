@@ -31,7 +31,7 @@ from schemathesis.specs.openapi.checks import (
 
 from portal.alerts.models import Alert
 from portal.wsgi import application
-from surveys.models import BindingTarget, NpsRound, QuestionnaireVersion, UnitQualityStaff
+from surveys.models import BindingTarget, NpsRound, UnitQualityStaff
 from surveys.services import feedback_case_open
 from tests.cooperation import factories as f
 from tests.surveys import factories as sf
@@ -124,7 +124,7 @@ def build_world() -> World:
     values |= {"feedback_case": [], "quality_email": [], "cause": ["waiting-time", "other"]}
     values["alert"] = []
     # The decision-makers' questionnaire shipped by the data migration.
-    values["questionnaire_version"] = list(QuestionnaireVersion.objects.values_list("pk", flat=True))
+    values["questionnaire_version"] = [sf.decision_maker_questionnaire().pk]
     last_year = timezone.localdate().year - 1
     for customer in (own, other):
         unit = sf.UnitFactory()
