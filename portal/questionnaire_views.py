@@ -92,3 +92,24 @@ def portfolio_questionnaire(request):
         "min_size": settings.MIN_GROUP_SIZE,
     }
     return render(request, "portal/questionnaire_portfolio.html", context)
+
+
+def questionnaire_meeting_pack_section(*, customer, user, on) -> dict | None:
+    """The meeting pack's section: the latest year's theme averages (up to the meeting) and their
+    change from the year before. Never per person; for the customer's own people (and for
+    anonymous answers) only from at least MIN_GROUP_SIZE respondents."""
+    years = [y for y in survey_selectors.customer_questionnaire_results(customer)["years"] if y <= on.year]
+    if not years:
+        return None
+    results = survey_selectors.customer_questionnaire_results(
+        customer, year=years[-1], language=translation.get_language()
+    )
+    hidden = results["suppressed"] or (is_customer_user(user) and results["respondents"] < settings.MIN_GROUP_SIZE)
+    return {
+        "template": "portal/questionnaire_meeting_pack.html",
+        "year": results["year"],
+        "respondents": results["respondents"],
+        "hidden": hidden,
+        "themes": [] if hidden else results["themes"],
+        "nps": None if hidden else results["nps"],
+    }

@@ -101,3 +101,25 @@ def test_a_weak_item_raises_an_account_alert_that_links_to_the_results(client, u
     response.answers.filter(question=question).update(number=5)  # (5+3)/2 = 4: the alert clears
     refresh_alerts(today=today)
     assert not Alert.objects.filter(kind="questionnaire-weak-item", cleared_at__isnull=True).exists()
+
+
+def test_the_meeting_pack_shows_the_latest_results_and_their_change(client, users, customer, version, settings):
+    from tests.cooperation.factories import MeetingFactory
+
+    settings.MIN_GROUP_SIZE = 2
+    meeting = MeetingFactory(customer=customer, date=dt.date(2026, 11, 20))
+    answered(customer, 2025, 2, version=version, users=users, name="Anna Andersson")
+    answered(customer, 2026, 3, version=version, users=users, name="Bertil Berg")
+    client.force_login(users["account-manager"])
+    text = client.get(f"/meetings/{meeting.pk}/pack/").content.decode()
+    section = text[text.index('id="questionnaire"') :].split("</section>")[0]
+    assert "2026" in section and ("+1,00" in section or "+1.00" in section)
+    assert "Bertil Berg" not in text  # never per person in the pack
+
+    # The customer's own decision-maker: one answer is fewer than 2, hidden.
+    client.force_login(users["decision-maker"])
+    page = client.get(f"/meetings/{meeting.pk}/pack/")
+    assert page.status_code == 200
+    section = page.content.decode()
+    section = section[section.index('id="questionnaire"') :].split("</section>")[0]
+    assert 'class="suppression-note"' in section and "+1" not in section
