@@ -81,7 +81,7 @@ class NpsRoundForm(forms.Form):
         label=_("Questionnaire"),
         queryset=None,
         required=False,
-        empty_label=_("No questionnaire: the NPS question only"),
+        empty_label=_("None: the NPS question only"),
         help_text=_("A published questionnaire version; its link opens all of its questions."),
     )
     anonymous = forms.BooleanField(
