@@ -300,3 +300,24 @@ def test_an_unpublished_version_cannot_be_sent(users, api_as, customer, version)
     )
     assert answer.status_code == 400 and "questionnaire_version" in answer.json()
     assert not SurveyInvitation.objects.exists()
+
+
+def test_the_rounds_page_sends_the_questionnaire_to_the_whole_portfolio_anonymously(
+    client, users, customer, other_customer, version
+):
+    second = CustomerFactory(account_manager=users["account-manager"])
+    for c in (customer, second, other_customer):
+        ContactFactory(customer=c, role="decision-maker", email=f"ceo@{c.business_id}.example")
+    client.force_login(users["account-manager"])
+    nothing = client.post("/surveys/rounds/", {"respondent_group": "decision-maker"})
+    assert nothing.status_code == 200 and not SurveyInvitation.objects.exists()
+    client.post(
+        "/surveys/rounds/",
+        {"respondent_group": "decision-maker", "whole_portfolio": "on", "questionnaire_version": version.pk,
+         "anonymous": "on"},
+    )  # fmt: skip
+    invitations = SurveyInvitation.objects.select_related("nps_round")
+    assert {i.customer for i in invitations} == {customer, second}  # not another manager's customer
+    assert all(i.nps_round.anonymous and i.nps_round.questionnaire_version == version for i in invitations)
+    page = client.get("/surveys/rounds/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "anonymous" in page
