@@ -321,3 +321,40 @@ def test_the_rounds_page_sends_the_questionnaire_to_the_whole_portfolio_anonymou
     assert all(i.nps_round.anonymous and i.nps_round.questionnaire_version == version for i in invitations)
     page = client.get("/surveys/rounds/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "anonymous" in page
+
+
+def test_yes_no_and_choice_questions_accept_only_their_options(client, users, customer, version):
+    from surveys.models import Question
+    from surveys.services import questionnaire_publish
+
+    new = questionnaire_new_version(version=version)
+    theme = new.themes.get(code="steering")
+    Question.objects.create(
+        version=new,
+        theme=theme,
+        code="met-this-year",
+        position=20,
+        kind="yes_no",
+        text="Did the steering group meet this year?",
+        text_sv="Har styrgruppen träffats i år?",
+    )
+    Question.objects.create(version=new, theme=theme, code="how-often", position=21, kind="choice",
+                            text="How often should it meet?", options="Twice a year\nQuarterly",
+                            options_sv="Två gånger om året\nKvartalsvis")  # fmt: skip
+    questionnaire_publish(version=new)
+    ContactFactory(customer=customer, role="decision-maker", email="vd@customer.example", language="sv")
+    sent_round(users, [customer], new)
+    path = link_path(mail.outbox[0])
+    page = client.get(path).content.decode()
+    assert "Har styrgruppen träffats i år?" in page and "Kvartalsvis" in page
+
+    refused = client.post(path, {**full_answers(), "met-this-year": "maybe", "how-often": "Weekly"})
+    assert refused.status_code == 400
+    text = refused.content.decode()
+    assert 'id="q-met-this-year-error"' in text and 'id="q-how-often-error"' in text
+    assert not QuestionAnswer.objects.exists()
+
+    assert client.post(path, {**full_answers(), "met-this-year": "yes", "how-often": "Quarterly"}).status_code == 302
+    stored = {a.question.code: (a.number, a.text) for a in QuestionAnswer.objects.select_related("question")}
+    assert stored["met-this-year"] == (1, "") and stored["how-often"] == (None, "Quarterly")
+    assert all(a.question.version == new for a in QuestionAnswer.objects.all())
