@@ -21,6 +21,7 @@ from cooperation.forms import (
     MeetingForm,
     add_service_errors,
 )
+from cooperation.meeting_pack_sections import meeting_pack_sections
 
 
 def _readable(request) -> None:
@@ -253,4 +254,6 @@ def meeting_pack(request, pk: int):
     _readable(request)
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     pack = selectors.meeting_pack(meeting=meeting, user=request.user)
-    return render(request, "cooperation/meeting_pack.html", {"meeting": meeting, "customer": meeting.customer, **pack})
+    sections = meeting_pack_sections(customer=meeting.customer, user=request.user, on=pack["on"])
+    context = {"meeting": meeting, "customer": meeting.customer, "sections": sections, **pack}
+    return render(request, "cooperation/meeting_pack.html", context)

@@ -12,3 +12,8 @@ class PortalConfig(AppConfig):
         from portal.indicators import goal_indicator_values
 
         goal_value_source_register(goal_indicator_values)
+
+        from cooperation.meeting_pack_sections import meeting_pack_section_register
+        from portal.questionnaire_views import questionnaire_meeting_pack_section
+
+        meeting_pack_section_register(questionnaire_meeting_pack_section)

@@ -149,6 +149,8 @@ SURVEY_CLAIM_LEASE_SECONDS = env_int("SURVEY_CLAIM_LEASE_SECONDS", 600)
 # The first wait before a failed send is tried again; each further wait is four times longer.
 SURVEY_RETRY_BASE_SECONDS = env_float("SURVEY_RETRY_BASE_SECONDS", 60)
 MIN_GROUP_SIZE = env_int("MIN_GROUP_SIZE", 5)
+# A questionnaire item whose yearly average at a customer is below this raises an account alert.
+QUESTIONNAIRE_WEAK_ITEM_AVERAGE = env_float("QUESTIONNAIRE_WEAK_ITEM_AVERAGE", 3.0)
 # The economic impact calculator's default cost of one sick-leave day to the employer, in euros
 # (the figure commonly used in Finland; each customer's own can be typed in on the page).
 SICK_LEAVE_DAY_COST_EUROS = env_int("SICK_LEAVE_DAY_COST_EUROS", 350)

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from cooperation import urls as cooperation_urls
-from portal import customer_views, quality_views, views
+from portal import customer_views, quality_views, questionnaire_views, views
 from portal.annual_report import views as annual_report
 
 # The customer page combines both apps, so the portal serves it; it keeps cooperation's URL names
@@ -27,5 +27,11 @@ urlpatterns = [
         "customers/<str:business_id>/report/<int:year>/pdf/", annual_report.annual_report_pdf, name="annual-report-pdf"
     ),
     path("", include("portal.alerts.urls")),
+    path(
+        "customers/<str:business_id>/questionnaire/",
+        questionnaire_views.customer_questionnaire,
+        name="questionnaire-customer",
+    ),
+    path("reports/questionnaire/", questionnaire_views.portfolio_questionnaire, name="questionnaire-portfolio"),
 ]
 urlpatterns += [path("", include("portal.service_channel_urls"))]

@@ -119,7 +119,7 @@ class SurveyInvitationAdmin(admin.ModelAdmin):
 
 @admin.register(models.NpsRound)
 class NpsRoundAdmin(admin.ModelAdmin):
-    list_display = ["pk", "respondent_group", "started_by", "started_at"]
+    list_display = ["pk", "respondent_group", "questionnaire_version", "anonymous", "started_by", "started_at"]
     filter_horizontal = ["customers"]
 
 
@@ -226,3 +226,7 @@ class FeedbackCaseAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+# --- Questionnaires (surveys/questionnaire_admin.py) ---
+from surveys import questionnaire_admin  # noqa: E402, F401

@@ -76,8 +76,35 @@ class NpsRoundForm(forms.Form):
             (RespondentGroup.DECISION_MAKER.value, RespondentGroup.DECISION_MAKER.label),
         ],
     )
-    customers = forms.ModelMultipleChoiceField(label=_("Customers"), queryset=None, widget=forms.CheckboxSelectMultiple)
+    customers = forms.ModelMultipleChoiceField(
+        label=_("Customers"), queryset=None, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    whole_portfolio = forms.BooleanField(label=_("All the customers I may start rounds for"), required=False)
+    questionnaire_version = forms.ModelChoiceField(
+        label=_("Questionnaire"),
+        queryset=None,
+        required=False,
+        empty_label=_("None: the NPS question only"),
+        help_text=_("A published questionnaire version; its link opens all of its questions."),
+    )
+    anonymous = forms.BooleanField(
+        label=_("Anonymous: show the answers only aggregated, never per person"), required=False
+    )
 
     def __init__(self, *args, customers, **kwargs):
+        from surveys.models import QuestionnaireVersion
+
         super().__init__(*args, **kwargs)
         self.fields["customers"].queryset = customers
+        self._all_customers = customers
+        self.fields["questionnaire_version"].queryset = QuestionnaireVersion.objects.filter(
+            published_at__isnull=False
+        ).select_related("questionnaire")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("whole_portfolio"):
+            cleaned["customers"] = list(self._all_customers)
+        if not cleaned.get("customers") and "customers" not in self.errors:
+            self.add_error("customers", _("Choose at least one customer, or all of them."))
+        return cleaned

@@ -158,6 +158,17 @@ class NpsRound(models.Model):
     customers = models.ManyToManyField(CorporateCustomer, related_name="nps_rounds")
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    # A questionnaire round: the survey page shows this version's questions instead of the NPS question.
+    questionnaire_version = models.ForeignKey(
+        "surveys.QuestionnaireVersion",
+        verbose_name=_("questionnaire"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rounds",
+    )
+    # Anonymous: the results are never shown per person, only aggregated.
+    anonymous = models.BooleanField(_("anonymous"), default=False)
 
     class Meta:
         ordering = ["-started_at"]
@@ -562,6 +573,18 @@ from surveys.feedback_case_models import (  # noqa: E402, F401
     FeedbackCaseEvent,
     FeedbackCaseStatus,
     FeedbackCause,
+)
+
+# --- Questionnaires: the decision-makers' yearly questionnaire (surveys/questionnaire_models.py) ---
+from surveys.questionnaire_models import (  # noqa: E402, F401
+    KIND_RANGE,
+    Question,
+    QuestionAnswer,
+    QuestionKind,
+    Questionnaire,
+    QuestionnaireResponse,
+    QuestionnaireTheme,
+    QuestionnaireVersion,
 )
 
 # --- Service contacts: chat and phone response delay (surveys/service_contact_models.py) ---

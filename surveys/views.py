@@ -67,8 +67,14 @@ def answer(request, token: str):
         return _public(request, "surveys/throttled.html", {}, language=_language(request, "fi"), status=429)
     invitation = selectors.invitation_for_token(services.token_hash(token))
     if invitation is None:
+        closed = selectors.questionnaire_invitation_closed(services.token_hash(token))
+        if closed is not None:
+            language = _language(request, closed.language)
+            return _public(request, "surveys/questionnaire_closed.html", {}, language=language, status=410)
         return _not_found(request)
     language = _language(request, invitation.language)
+    if invitation.nps_round_id and invitation.nps_round.questionnaire_version_id:
+        return _questionnaire(request, invitation, language)
     context = {
         "invitation": invitation,
         "unit": invitation.unit.localized_name(language) if invitation.unit_id else "",
@@ -91,6 +97,35 @@ def answer(request, token: str):
             # A second submit of the same link lands here too and changes nothing.
             return redirect(f"{request.path}?lang={language}")
         return _public(request, "surveys/answer.html", {**context, "form": form}, language=language)
+
+
+def _questionnaire(request, invitation, language: str):
+    """A questionnaire round's page: every question of the round's version, labelled; all the
+    answers saved together, or none (a message at each question that needs fixing)."""
+    version = invitation.nps_round.questionnaire_version
+    context = {"invitation": invitation, "questionnaire": version.questionnaire.localized_name(language)}
+    if invitation.status == InvitationStatus.ANSWERED:
+        return _public(request, "surveys/thanks.html", context, language=language)
+    errors, values = {}, {}
+    with translation.override(language):
+        if request.method == "POST":
+            values = {key: request.POST.get(key, "") for key in request.POST}
+            try:
+                saved = services.questionnaire_answers_record(invitation=invitation, data=values, language=language)
+            except services.QuestionnaireAnswerError as error:
+                errors = error.errors
+            else:
+                if (
+                    saved is None
+                    and not SurveyInvitation.objects.filter(pk=invitation.pk, status=InvitationStatus.ANSWERED).exists()
+                ):
+                    return _public(request, "surveys/questionnaire_closed.html", {}, language=language, status=410)
+                return redirect(f"{request.path}?lang={language}")
+        context["questions"] = selectors.questionnaire_page_questions(
+            version, language=language, values=values, errors=errors
+        )
+        context["has_errors"] = bool(errors)
+    return _public(request, "surveys/questionnaire.html", context, language=language, status=400 if errors else 200)
 
 
 # The signed link is the permission, and RFC 8058's one-click POST comes from mail providers
@@ -131,6 +166,8 @@ def nps_rounds(request):
             started_by=request.user,
             respondent_group=form.cleaned_data["respondent_group"],
             customers=list(form.cleaned_data["customers"]),
+            questionnaire_version=form.cleaned_data.get("questionnaire_version"),
+            anonymous=form.cleaned_data.get("anonymous", False),
         )
         messages.success(request, _("The round was started: the surveys go out within a few minutes."))
         return redirect("surveys:nps-rounds")
@@ -143,5 +180,8 @@ def nps_rounds(request):
             "waiting": counts[InvitationStatus.SCHEDULED] + counts[InvitationStatus.SENDING],
             "not_sent": counts[InvitationStatus.SKIPPED] + counts[InvitationStatus.FAILED],
         }
+        reached = counts[InvitationStatus.SENT] + counts[InvitationStatus.ANSWERED] + counts[InvitationStatus.EXPIRED]
+        nps_round.counts["reached"] = reached
+        nps_round.counts["rate"] = round(100 * counts[InvitationStatus.ANSWERED] / reached) if reached else None
         nps_round.visible_customers = summaries[nps_round.pk]["customers"]
     return render(request, "surveys/nps_rounds.html", {"form": form, "rounds": rounds})

@@ -123,6 +123,8 @@ def build_world() -> World:
     values |= {name: [] for name in ("business_id", "unit", "practitioner", "service", "external_id", "email")}
     values |= {"feedback_case": [], "quality_email": [], "cause": ["waiting-time", "other"]}
     values["alert"] = []
+    # The decision-makers' questionnaire shipped by the data migration.
+    values["questionnaire_version"] = [sf.decision_maker_questionnaire().pk]
     last_year = timezone.localdate().year - 1
     for customer in (own, other):
         unit = sf.UnitFactory()
@@ -230,10 +232,12 @@ PATH_ID_KINDS = {
     "visits": "visit",
     "feedback-cases": "feedback_case",
     "alerts": "alert",
+    "questionnaire-versions": "questionnaire_version",
 }
 #: Query and body fields that name objects, and the kind they name.
 FIELD_KINDS = {
     "customer": "business_id",
+    "questionnaire_version": "questionnaire_version",
     "unit": "unit",
     "unit__code": "unit",
     "practitioner": "practitioner",

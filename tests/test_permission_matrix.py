@@ -511,6 +511,20 @@ CASES += [
         create_other(201),
         body=lambda s: {"respondent_group": "decision-maker", "customers": [s.customer.business_id]},
     ),
+    Case(
+        "questionnaire versions: list",
+        "get",
+        lambda s: f"{API}/questionnaire-versions/",
+        (200, 200, 403, 403, 403, 403),
+        (200, 200, 403, 403, 403, 403),
+    ),
+    Case(
+        "questionnaire results: a customer's",
+        "get",
+        lambda s: f"{API}/questionnaire-results/?customer={s.customer.business_id}",
+        (200, 200, 403, 403, 403, 403),
+        (200, 404, 403, 403, 403, 403),
+    ),
 ]
 
 

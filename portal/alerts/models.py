@@ -19,6 +19,7 @@ class AlertKind(models.TextChoices):
     ACTION_ITEM_OVERDUE = "action-item-overdue", _("Action item overdue")
     NO_MEETING = "no-meeting", _("No steering-group meeting")
     GOAL_OFF_TRACK = "goal-off-track", _("Goal off track")
+    QUESTIONNAIRE_WEAK_ITEM = "questionnaire-weak-item", _("Weak item in the decision-makers' questionnaire")
 
 
 class Alert(models.Model):

@@ -67,6 +67,10 @@ AUDITED_ROUTES: dict[str, AuditedRoute] = {
     "cooperation:agreement-step": AuditedRoute(A.CUSTOMER_VIEW, customer=_customer_of(ResponsibilityAgreement)),
     # The meeting pack: goals' current values and the indicators since the last meeting.
     "cooperation:meeting-pack": AuditedRoute(A.REPORT_VIEW, customer=_customer_of(SteeringGroupMeeting)),
+    # The decision-makers' questionnaire: a customer's answers per person, the portfolio's averages.
+    "questionnaire-customer": AuditedRoute(A.REPORT_VIEW),
+    "questionnaire-portfolio": AuditedRoute(A.STATISTICS_VIEW),
+    "questionnaire-results": AuditedRoute(A.REPORT_VIEW),
     # Health figures.
     "customer-health": AuditedRoute(A.HEALTH_VIEW),
     "customer-health-series": AuditedRoute(A.HEALTH_VIEW),
@@ -178,6 +182,8 @@ UNAUDITED_ROUTES: frozenset[str] = frozenset(
         # set, not the results: those are the audited reports).
         "nps-round-list",
         "nps-round-detail",
+        "questionnaire-version-list",  # the questions, no answers
+        "questionnaire-version-detail",
         "surveys:nps-rounds",
         "binding-target-list",
         "binding-target-detail",

@@ -6,7 +6,17 @@ from cooperation.api.serializers import EmailField
 from cooperation.dates import validate_supported_date
 from cooperation.models import CorporateCustomer, Language
 from surveys import selectors
-from surveys.models import Channel, InvitationStatus, NpsRound, Practitioner, RespondentGroup, Service, Unit, Visit
+from surveys.models import (
+    Channel,
+    InvitationStatus,
+    NpsRound,
+    Practitioner,
+    QuestionnaireVersion,
+    RespondentGroup,
+    Service,
+    Unit,
+    Visit,
+)
 
 #: A list body holds at most this many visits: big enough for the record system's batches,
 #: small enough that one request stays one short transaction.
@@ -111,10 +121,22 @@ class NpsRoundSerializer(serializers.ModelSerializer):
     )
     started_by = serializers.EmailField(source="started_by.email", read_only=True)
     invitations = serializers.SerializerMethodField()
+    questionnaire_version = serializers.PrimaryKeyRelatedField(
+        queryset=QuestionnaireVersion.objects.filter(published_at__isnull=False),
+        required=False,
+        allow_null=True,
+        help_text=_("A published questionnaire version (id): the link opens its questions. Null: the NPS question."),
+    )
+    anonymous = serializers.BooleanField(
+        required=False, default=False, help_text=_("Answers shown only aggregated, never per person.")
+    )
 
     class Meta:
         model = NpsRound
-        fields = ["id", "respondent_group", "customers", "started_by", "started_at", "invitations"]
+        fields = [
+            "id", "respondent_group", "customers", "questionnaire_version", "anonymous", "started_by",
+            "started_at", "invitations",
+        ]  # fmt: skip
         read_only_fields = ["id", "started_by", "started_at"]
 
     def __init__(self, *args, customers=None, **kwargs):

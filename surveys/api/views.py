@@ -147,4 +147,6 @@ class NpsRoundViewSet(
             started_by=self.request.user,
             respondent_group=serializer.validated_data["respondent_group"],
             customers=serializer.validated_data["customers"],
+            questionnaire_version=serializer.validated_data.get("questionnaire_version"),
+            anonymous=serializer.validated_data.get("anonymous", False),
         )

@@ -36,6 +36,16 @@ from surveys.selectors.quality_nps import (  # noqa: F401
     unit_target_for_year,
     units_nps_by_quarter,
 )
+from surveys.selectors.questionnaires import (  # noqa: F401
+    customer_questionnaire_results,
+    portfolio_questionnaire_results,
+    questionnaire_customers_answered,
+    questionnaire_invitation_closed,
+    questionnaire_page_questions,
+    theme_averages_by_year,
+    theme_series,
+    weak_questionnaire_items,
+)
 from surveys.selectors.response_delay import (  # noqa: E402, F401
     MAX_PERIODS,
     ResponseDelayQuery,

@@ -47,7 +47,7 @@ def nps_round_list(*, customer_filter) -> QuerySet[NpsRound]:
     return (
         NpsRound.objects.filter(customer_filter)
         .distinct()
-        .select_related("started_by")
+        .select_related("started_by", "questionnaire_version__questionnaire")
         .prefetch_related("customers")
         .order_by("-started_at")
     )

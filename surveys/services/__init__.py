@@ -36,6 +36,13 @@ from surveys.services.feedback_cases import (  # noqa: F401
 from surveys.services.nps_rounds import (  # noqa: F401
     nps_round_start,
 )
+from surveys.services.questionnaires import (  # noqa: F401
+    QuestionnaireAnswerError,
+    questionnaire_answers_check,
+    questionnaire_answers_record,
+    questionnaire_new_version,
+    questionnaire_publish,
+)
 from surveys.services.reminders import reminder_due_at  # noqa: F401
 from surveys.services.send_records import BOOKKEEPING_TRIES, DispatchResult  # noqa: F401
 from surveys.services.service_contacts import (  # noqa: E402, F401

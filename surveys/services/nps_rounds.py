@@ -14,6 +14,7 @@ from surveys import privacy
 from surveys.models import (
     InvitationStatus,
     NpsRound,
+    QuestionnaireVersion,
     RespondentGroup,
     SkipReason,
     SurveyInvitation,
@@ -28,9 +29,20 @@ logger = logging.getLogger(__name__)
 # --- NPS rounds for supervisors and decision-makers -------------------------------------------
 
 
-def nps_round_start(*, started_by, respondent_group: str, customers: list[CorporateCustomer]) -> NpsRound:
+def nps_round_start(
+    *,
+    started_by,
+    respondent_group: str,
+    customers: list[CorporateCustomer],
+    questionnaire_version: QuestionnaireVersion | None = None,
+    anonymous: bool = False,
+) -> NpsRound:
     """Start a round: an invitation to every active contact of the group at the customers,
-    through the same outbox as the patients' surveys (sent on the next dispatch pass)."""
+    through the same outbox as the patients' surveys (sent on the next dispatch pass). With a
+    (published) ``questionnaire_version`` the link opens that questionnaire instead of the NPS
+    question; an ``anonymous`` round's answers are never shown per person."""
+    if questionnaire_version is not None and not questionnaire_version.is_published:
+        raise ValueError("Only a published questionnaire version can be sent.")
     now = timezone.now()
     ttl = dt.timedelta(days=settings.SURVEY_LINK_TTL_DAYS)
     role = {
@@ -38,7 +50,12 @@ def nps_round_start(*, started_by, respondent_group: str, customers: list[Corpor
         RespondentGroup.DECISION_MAKER: Contact.ContactRole.DECISION_MAKER,
     }[respondent_group]
     with transaction.atomic():
-        nps_round = NpsRound.objects.create(respondent_group=respondent_group, started_by=started_by)
+        nps_round = NpsRound.objects.create(
+            respondent_group=respondent_group,
+            started_by=started_by,
+            questionnaire_version=questionnaire_version,
+            anonymous=anonymous,
+        )
         nps_round.customers.set(customers)
         contacts = list(
             Contact.objects.filter(customer__in=customers, role=role, active=True).select_related("customer")

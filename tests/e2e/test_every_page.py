@@ -125,6 +125,8 @@ PAGES = [
     Page("account-manager", "cooperation:matrix-indicators", {"pk": "world.matrix.pk"}),
     Page("account-manager", "cooperation:economic-impact", CUSTOMER, main=True),
     Page("account-manager", "annual-report", CUSTOMER | {"year": "world.year"}, main=True),
+    Page("account-manager", "questionnaire-customer", CUSTOMER, main=True),
+    Page("account-manager", "questionnaire-portfolio", main=True),
     # Corporate decision-maker and supervisor (their own company only)
     Page("decision-maker", "dashboard", main=True),
     Page("decision-maker", "indicators", main=True),

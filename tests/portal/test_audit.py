@@ -197,6 +197,7 @@ ROUTE_ARGS = {
     "annual-report-pdf": ["business_id", "year"],
     "cooperation:matrix-detail": ["matrix"],
     "customer-matrices": ["business_id"],
+    "questionnaire-customer": ["business_id"],
     "matrix-detail": ["matrix"],
 }
 #: Lists answer for the customer given as a parameter; visits are only ever posted; the
@@ -216,7 +217,7 @@ def test_every_audited_route_records_whose_data_was_read(root, client, customer,
     (event,) = events()
     assert (event.action, event.target, event.actor) == (AUDITED_ROUTES[name].action, name, root)
     # Pages across all customers, no filter of one:
-    if name not in ("quality-comments", "quality-units", "quality-practitioners", "home"):
+    if name not in ("quality-comments", "quality-units", "quality-practitioners", "home", "questionnaire-portfolio"):
         assert (event.customer, event.customer_business_id) == (customer, customer.business_id)
     assert COMMENT not in json.dumps(event.detail)
 

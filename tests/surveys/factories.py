@@ -81,3 +81,17 @@ def visit_payload(customer_, unit_, *, n: int = 1, **overrides) -> dict:
     }
     payload.update(overrides)
     return payload
+
+
+def decision_maker_questionnaire():
+    """The published version 1 of the shipped decision-makers' questionnaire: made by its data
+    migration, made again here after a transactional test flushed the tables."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from surveys.models import Questionnaire
+
+    if not Questionnaire.objects.filter(code="decision-makers").exists():
+        import_module("surveys.migrations.0015_decision_maker_questionnaire").create(apps, None)
+    return Questionnaire.objects.get(code="decision-makers").versions.get(number=1)

@@ -64,6 +64,14 @@ def _number(value) -> str:
     return formats.number_format(value, 1)
 
 
+def _question_text(code: str) -> str:
+    """The question's text in the active language, from its newest version."""
+    from surveys.models import Question
+
+    question = Question.objects.filter(code=code).order_by("-version__number").first()
+    return question.localized_text() if question else code
+
+
 def reason(alert: Alert) -> str:
     """Why the alert was raised, in the active language, from its kind and figures."""
     p = alert.params or {}
@@ -106,6 +114,15 @@ def reason(alert: Alert) -> str:
         indicator = p.get("indicator")
         label = p.get("label") or (Indicator(indicator).label if indicator in Indicator.values else "")
         return _("Goal off its track to target: %(goal)s.") % {"goal": label}
+    if alert.kind == AlertKind.QUESTIONNAIRE_WEAK_ITEM:
+        return _(
+            "The decision-makers' questionnaire of %(year)s: “%(question)s” averages %(average)s, below %(threshold)s."
+        ) % {
+            "year": p.get("year"),
+            "question": _question_text(p.get("question", "")),
+            "average": formats.number_format(p.get("average"), 2),
+            "threshold": _number(p.get("threshold")),
+        }
     return str(alert.get_kind_display())
 
 
@@ -121,6 +138,9 @@ def evidence(alert: Alert) -> list[tuple[str, str]]:
         links.append((_("The meeting"), reverse("cooperation:meeting-detail", args=[p["meeting"]])))
     elif alert.kind == AlertKind.NO_MEETING:
         links.append((_("Meetings"), reverse("cooperation:meeting-list", args=[customer.business_id])))
+    elif alert.kind == AlertKind.QUESTIONNAIRE_WEAK_ITEM:
+        url = reverse("questionnaire-customer", args=[customer.business_id])
+        links.append((_("Questionnaire results"), f"{url}?year={p.get('year')}"))
     elif alert.kind == AlertKind.GOAL_OFF_TRACK and p.get("agreement"):
         url = reverse("cooperation:agreement-detail", args=[p["agreement"]])
         links.append((_("The goal"), f"{url}#goal-{p.get('goal')}"))

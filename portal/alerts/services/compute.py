@@ -25,7 +25,7 @@ from cooperation.models import (
 )
 from portal.alerts.models import Alert, AlertKind
 from portal.selectors import PORTFOLIO_HEALTH_MONTHS, closed_quarters, customer_nps_targets, customer_quarterly_answers
-from surveys.selectors import nps_figures
+from surveys.selectors import nps_figures, questionnaire_customers_answered, weak_questionnaire_items
 
 Key = tuple[int, str, str]
 
@@ -154,6 +154,27 @@ def _goal_conditions(agreements: dict[int, int | None], customers, *, today: dt.
     return found
 
 
+def _questionnaire_conditions(*, today: dt.date) -> dict[Key, dict]:
+    """A scale question of the decision-makers' questionnaire whose average at the customer is
+    below QUESTIONNAIRE_WEAK_ITEM_AVERAGE, in this year's answers, else last year's."""
+    found = {}
+    answered_this_year = set()
+    for year in (today.year, today.year - 1):
+        items = weak_questionnaire_items(year=year)
+        for item in items:
+            if item["customer_id"] in answered_this_year:
+                continue
+            found[(item["customer_id"], AlertKind.QUESTIONNAIRE_WEAK_ITEM, f"question:{item['code']}"[:40])] = {
+                "question": item["code"],
+                "average": item["average"],
+                "year": year,
+                "threshold": settings.QUESTIONNAIRE_WEAK_ITEM_AVERAGE,
+            }
+        if year == today.year:
+            answered_this_year = set(questionnaire_customers_answered(year=year))
+    return found
+
+
 def current_conditions(*, today: dt.date) -> dict[Key, dict]:
     """Every alert condition true on ``today`` (a Helsinki date), keyed by customer, kind and
     subject, with the figures of its reason: a constant number of queries for any number of
@@ -166,6 +187,7 @@ def current_conditions(*, today: dt.date) -> dict[Key, dict]:
     found |= _action_item_conditions(today=today)
     found |= _meeting_conditions(customers, today=today)
     found |= _goal_conditions(agreements, customers, today=today)
+    found |= _questionnaire_conditions(today=today)
     return found
 
 
