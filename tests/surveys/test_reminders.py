@@ -215,3 +215,34 @@ def test_the_database_alone_yields_no_link_and_a_new_secret_key_drops_the_remind
     assert len(mail.outbox) == 1
     invitation.refresh_from_db()
     assert invitation.reminder_due_at is None and invitation.reminder_sent_at is None
+
+
+def test_a_questionnaire_rounds_decision_maker_gets_one_reminder_and_none_after_answering(users, customer, client):
+    """The yearly questionnaire to decision-makers (issue 11) has the same one reminder."""
+    from surveys.models import QuestionnaireResponse
+    from surveys.services import nps_round_start
+    from tests.cooperation.factories import ContactFactory
+    from tests.surveys.factories import decision_maker_questionnaire
+
+    version = decision_maker_questionnaire()
+    ContactFactory(customer=customer, role="decision-maker", email="vd@customer.example", language="sv")
+    ContactFactory(customer=customer, role="decision-maker", email="ceo@customer.example", language="fi")
+    nps_round_start(
+        started_by=users["account-manager"],
+        respondent_group="decision-maker",
+        customers=[customer],
+        questionnaire_version=version,
+    )
+    assert dispatch().sent == 2
+    first_sv = next(m for m in mail.outbox if m.to == ["vd@customer.example"])
+    # The Swedish decision-maker answers; the Finnish one does not.
+    answers = {q.code: "4" for q in version.questions.filter(kind="scale")} | {"nps": "9", "do-differently": ""}
+    assert client.post(link(first_sv), answers).status_code == 302
+    days_pass(*SurveyInvitation.objects.all())
+    result = dispatch()
+    assert (result.sent, result.reminders) == (0, 1)
+    reminder = mail.outbox[-1]
+    assert reminder.to == ["ceo@customer.example"] and reminder.subject.startswith("Muistutus: ")
+    days_pass(*SurveyInvitation.objects.all())
+    assert dispatch().reminders == 0 and len(mail.outbox) == 3
+    assert QuestionnaireResponse.objects.count() == 1
