@@ -339,6 +339,8 @@ SPECTACULAR_SETTINGS = {
         "ThemeEnum": "cooperation.models.Theme",
         "PhaseEnum": "cooperation.models.Phase",
         "FeedbackCaseStatusEnum": "surveys.feedback_case_models.FeedbackCaseStatus",
+        "VisitChannelEnum": "surveys.models.Channel",
+        "ServiceContactChannelEnum": "surveys.service_contact_models.ContactChannel",
     },
 }
 
