@@ -266,7 +266,9 @@ def _check_role(browser, live_server, world, role: str) -> tuple[list[str], int]
                 url = entry.url(world)
                 if entry.lang_param:
                     url += ("&" if "?" in url else "?") + f"lang={language}"
-                for width in WIDTHS:
+                # Finnish and Swedish words are what break a narrow layout: they are checked at
+                # phone width; English at both.
+                for width in WIDTHS if language == "en" else WIDTHS[1:]:
                     page.set_viewport_size({"width": width, "height": 900})
                     response = page.goto(url)
                     loads += 1
