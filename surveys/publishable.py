@@ -51,6 +51,8 @@ this by linear algebra over everything the API answers a decision-maker.
 
 import datetime as dt
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -386,11 +388,37 @@ def _cell(kind: str, counts: dict[str, int], shown: bool) -> dict:
     return base
 
 
+#: Published years already worked out within one page (``published_years_shared``): a page that
+#: shows several tables of the same company, group and year computes each year once.
+_shared_years: ContextVar[dict | None] = ContextVar("published_years", default=None)
+
+
+@contextmanager
+def published_years_shared():
+    """Within the block, tables of the same company, group, year and day share one worked-out
+    year; outside it every question works its year out afresh."""
+    token = _shared_years.set({})
+    try:
+        yield
+    finally:
+        _shared_years.reset(token)
+
+
+def published_year(*, customer, group: str, year: int, today: dt.date) -> PublishedYear:
+    shared = _shared_years.get()
+    if shared is None:
+        return PublishedYear(customer=customer, group=group, year=year, today=today)
+    key = (customer.pk, group, year, today)
+    if key not in shared:
+        shared[key] = PublishedYear(customer=customer, group=group, year=year, today=today)
+    return shared[key]
+
+
 def published_statistics(question: PublishedQuestion, *, kind: str, today: dt.date | None = None) -> dict:
     """The answer to a question of the fixed set, in the shape of ``nps_statistics`` /
     ``coping_statistics``: suppressed cells carry ``suppressed: true`` and null figures."""
     today = today or publication_today()
-    year = PublishedYear(customer=question.customer, group=question.group, year=question.year, today=today)
+    year = published_year(customer=question.customer, group=question.group, year=question.year, today=today)
     column = question.unit_type or ALL
     first, last = question.first_quarter, question.last_quarter
     figure = "nps" if kind == "nps" else "coping_better"
@@ -442,7 +470,7 @@ def published_nps(*, customer: CorporateCustomer, group: str, on: dt.date) -> di
     year, quarter = latest_closed_quarter(today)
     first_total = None
     for candidate_year in (year, year - 1):
-        published = PublishedYear(customer=customer, group=group, year=candidate_year, today=today)
+        published = published_year(customer=customer, group=group, year=candidate_year, today=today)
         last = quarter if candidate_year == year else 4
         for end_quarter in range(last, 0, -1):
             if published.published(ALL, 1, end_quarter) or (first_total is None and end_quarter == last):
@@ -465,7 +493,7 @@ def published_score_distribution(question: PublishedQuestion, *, today: dt.date 
     it is shown exactly where the cell's respondent count is (a published cell holds whole
     blocks of at least MIN_GROUP_SIZE respondents), and never for a hidden one."""
     today = today or publication_today()
-    year = PublishedYear(customer=question.customer, group=question.group, year=question.year, today=today)
+    year = published_year(customer=question.customer, group=question.group, year=question.year, today=today)
     if question.unit_type or not year.published(ALL, question.first_quarter, question.last_quarter):
         return None
     rows = _between_days(

@@ -22,6 +22,7 @@ from surveys.publishable import (
     published_nps,
     published_score_distribution,
     published_statistics,
+    published_years_shared,
 )
 
 #: The health percentage is read over six and over twelve months (DOMAIN.md); the trend shows
@@ -180,6 +181,11 @@ def customer_dashboard(*, customer: CorporateCustomer, today: dt.date) -> dict:
 
     A bounded number of queries whatever the history (a few per respondent group and year, one
     per health point, a few for the agreement and meetings)."""
+    with published_years_shared():
+        return _customer_dashboard(customer=customer, today=today)
+
+
+def _customer_dashboard(*, customer: CorporateCustomer, today: dt.date) -> dict:
     health = _health(customer, today)
     nps = {group.value: _nps_group(customer, group, today) for group in RespondentGroup}
     coping_periods, coping_total = _quarters(customer, RespondentGroup.PATIENT, today, "coping")
