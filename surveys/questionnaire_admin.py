@@ -2,6 +2,7 @@
 is read-only (the action "make a new version to edit" copies it)."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from surveys import models
@@ -83,5 +84,9 @@ class QuestionnaireVersionAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish (freeze) the selected versions"), permissions=["add"])
     def publish(self, request, queryset):
         for version in queryset:
-            questionnaire_publish(version=version)
+            try:
+                questionnaire_publish(version=version)
+            except ValidationError as error:
+                self.message_user(request, f"{version}: {' '.join(error.messages)}", messages.ERROR)
+                return
         self.message_user(request, _("Published: the versions can now be sent and no longer edited."), messages.SUCCESS)

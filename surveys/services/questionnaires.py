@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from surveys.models import (
     KIND_RANGE,
@@ -46,7 +48,16 @@ def questionnaire_new_version(*, version: QuestionnaireVersion) -> Questionnaire
 
 
 def questionnaire_publish(*, version: QuestionnaireVersion) -> QuestionnaireVersion:
-    """Freeze the version: from now on it can be sent, and no longer edited."""
+    """Freeze the version: from now on it can be sent, and no longer edited. A version without
+    questions is refused (ValidationError), and nothing changes."""
+    if not version.questions.exists():
+        raise ValidationError(
+            {
+                "questions": [
+                    _("Add at least one question before publishing: a questionnaire without questions cannot be sent.")
+                ]
+            }
+        )
     if version.published_at is None:
         version.published_at = timezone.now()
         version.save(update_fields=["published_at"])

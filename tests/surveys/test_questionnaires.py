@@ -358,3 +358,19 @@ def test_yes_no_and_choice_questions_accept_only_their_options(client, users, cu
     stored = {a.question.code: (a.number, a.text) for a in QuestionAnswer.objects.select_related("question")}
     assert stored["met-this-year"] == (1, "") and stored["how-often"] == (None, "Quarterly")
     assert all(a.question.version == new for a in QuestionAnswer.objects.all())
+
+
+def test_a_version_without_questions_is_not_published():
+    from django.core.exceptions import ValidationError
+
+    from surveys.models import Questionnaire, QuestionnaireVersion
+    from surveys.services import questionnaire_publish
+
+    version = QuestionnaireVersion.objects.create(
+        questionnaire=Questionnaire.objects.create(code="empty", name="Empty"), number=1
+    )
+    with pytest.raises(ValidationError) as refused:
+        questionnaire_publish(version=version)
+    assert "at least one question" in " ".join(refused.value.messages)
+    version.refresh_from_db()
+    assert version.published_at is None
