@@ -292,4 +292,5 @@ def _dispatch_batch(
     finally:
         if opened:
             _mail_close(mail)
+        books.statements.drop()
     return result

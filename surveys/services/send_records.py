@@ -3,15 +3,16 @@ retries, attempts a dead worker left, and rows given back."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import logging
 import smtplib
 import time
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 
-import psycopg
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -90,6 +91,7 @@ class _SendBooks:
     reminders: set[int] = frozenset()
     #: Whether the records count sends in the rollups (see _sent_record_in_one_statement).
     rollups_live: bool = False
+    statements: _RecordStatements = field(default_factory=lambda: _RecordStatements())
 
     def record(self, inv: SurveyInvitation, error: Exception | None, token: str, **following_or_release) -> None:
         """Record the outcome of the message just sent and start the attempt of the following
@@ -200,9 +202,24 @@ def _send_record(
         )
 
 
+#: The record statement's parameters, in order, with their types (see _RecordStatements).
+_RECORD_PARAMETERS = {
+    "now": "timestamptz",
+    "token_hash": "text",
+    "link_sealed": "text",
+    "reminder_due_at": "timestamptz",
+    "invitation": "bigint",
+    "owner": "text",
+    "attempt": "bigint",
+    "following": "bigint",
+}
+
+
 @functools.cache
 def _sent_record_sql(*, rollups: bool) -> str:
+    """The record of a send as one statement, its parameters as $1, $2, … (for PREPARE)."""
     invitations, attempts = SurveyInvitation._meta.db_table, SendAttempt._meta.db_table
+    p = {name: f"${number}" for number, name in enumerate(_RECORD_PARAMETERS, start=1)}
     if rollups:
         fine, coarse = nps_rollup_sent_rows_sql(source="sent")
         counted, held = f", fine AS ({fine}), coarse AS ({coarse})", ""
@@ -217,24 +234,54 @@ def _sent_record_sql(*, rollups: bool) -> str:
             SELECT set_config('synchronous_commit', 'off', true) AS commit
         ), sent AS (
             -- Only a row this batch still holds is recorded and counted (as in _send_record).
-            UPDATE {invitations} SET status = '{InvitationStatus.SENT}', sent_at = %(now)s, lease_until = NULL,
-                lease_owner = '', last_error = '', token_hash = %(token_hash)s, link_sealed = %(link_sealed)s,
-                reminder_due_at = %(reminder_due_at)s
-            WHERE id = %(invitation)s AND lease_owner = %(owner)s{held} RETURNING {returning}
+            UPDATE {invitations} SET status = '{InvitationStatus.SENT}', sent_at = {p["now"]}, lease_until = NULL,
+                lease_owner = '', last_error = '', token_hash = {p["token_hash"]}, link_sealed = {p["link_sealed"]},
+                reminder_due_at = {p["reminder_due_at"]}
+            WHERE id = {p["invitation"]} AND lease_owner = {p["owner"]}{held} RETURNING {returning}
         ), finished AS (
-            UPDATE {attempts} SET outcome = '{SendAttempt.Outcome.SENT}', finished_at = %(now)s
-            WHERE id = %(attempt)s
+            UPDATE {attempts} SET outcome = '{SendAttempt.Outcome.SENT}', finished_at = {p["now"]}
+            WHERE id = {p["attempt"]}
         ), started AS (
-            UPDATE {attempts} SET outcome = '{SendAttempt.Outcome.PENDING}', started_at = %(now)s
-            WHERE id = %(following)s
+            UPDATE {attempts} SET outcome = '{SendAttempt.Outcome.PENDING}', started_at = {p["now"]}
+            WHERE id = {p["following"]}
         ){counted}
         SELECT EXISTS (SELECT FROM sent), (SELECT commit FROM settings)
     """  # noqa: S608
 
 
-#: Only statements run with ``prepare=True`` are prepared on the connection (the dispatcher's
-#: record of a send): Django's own cursors bind on the client and never prepare.
-_PREPARE_ONLY_WHEN_ASKED = 2**31 - 1
+@dataclass
+class _RecordStatements:
+    """The record statements of one batch, prepared on its database connection (SQL PREPARE):
+    PostgreSQL plans each once instead of at every message (planning it cost more than its
+    writes). Prepared again for every batch, and dropped at its end, because a plan is made
+    for the tables as they are: one made while the attempts table was nearly empty (a new
+    installation, the benchmark's fresh database) scans that whole table for each record once
+    it has grown — tenfold slower after 20,000 sends."""
+
+    #: A name of this batch's own (a worker's connection outlives its batches).
+    prefix: str = field(default_factory=lambda: f"survey_send_record_{uuid.uuid4().hex[:12]}")
+    #: The statements prepared so far, with the connection they were prepared on.
+    prepared: dict[str, object] = field(default_factory=dict)
+
+    def execute(self, cursor, *, rollups: bool, params: dict) -> tuple:
+        name = f"{self.prefix}_{'counted' if rollups else 'plain'}"
+        # A new connection (the old one broke) has none of them yet.
+        if self.prepared.get(name) is not connection.connection:
+            types = ", ".join(_RECORD_PARAMETERS.values())
+            cursor.execute(f"PREPARE {name} ({types}) AS {_sent_record_sql(rollups=rollups)}")
+            self.prepared[name] = connection.connection
+        placeholders = ", ".join(f"%({parameter})s" for parameter in _RECORD_PARAMETERS)
+        cursor.execute(f"EXECUTE {name} ({placeholders})", params)
+        return cursor.fetchone()
+
+    def drop(self) -> None:
+        """Deallocate the statements still on the connection (quietly: a broken connection took
+        them with it)."""
+        for name, prepared_on in self.prepared.items():
+            if prepared_on is connection.connection:
+                with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+                    cursor.execute(f"DEALLOCATE {name}")
+        self.prepared.clear()
 
 
 def _sent_record_in_one_statement(
@@ -248,11 +295,10 @@ def _sent_record_in_one_statement(
     """What ``_send_record`` writes for a message that went out, in one statement: one round
     trip to PostgreSQL per message (the ORM's way takes four). Its own transaction, committed
     without waiting for the disk (see _commit_without_waiting_for_disk: set_config(…, true) is
-    SET LOCAL). Prepared once per connection, values bound on the server: PostgreSQL plans it
-    once instead of at every message (planning it cost more than its writes). Its writes are
-    the invitation's, two attempts' (changing no indexed column: no index grows) and, while
-    the rollups are live, their two counters (without them when they are not: counters that no
-    row changes still cost their tables' locks and indexes at every message)."""
+    SET LOCAL); prepared (see _RecordStatements). Its writes are the invitation's, two
+    attempts' and, while the rollups are live, their two counters (without them when they are
+    not: counters that no row changes still cost their tables' locks and indexes at every
+    message)."""
     now = timezone.now()
     hashed = token_hash(token)
     params = {
@@ -265,18 +311,13 @@ def _sent_record_in_one_statement(
         "attempt": books.attempts[inv.pk],
         "following": books.attempts[following[0].pk] if following else None,
     }
-    connection.ensure_connection()
-    raw = connection.connection
-    if raw.prepare_threshold is None:
-        raw.prepare_threshold = _PREPARE_ONLY_WHEN_ASKED
-    with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
-        cursor.execute(_sent_record_sql(rollups=books.rollups_live), params, prepare=True)
-        recorded, _commit = cursor.fetchone()
+    with connection.cursor() as cursor:
+        recorded, _commit = books.statements.execute(cursor, rollups=books.rollups_live, params=params)
         if not recorded and not books.rollups_live and stats_rollups_live():
             # The rollups went live during the batch: from now on this batch counts its sends
             # (this one too; the attempts' writes are the same again).
             books.rollups_live = True
-            cursor.execute(_sent_record_sql(rollups=True), params, prepare=True)
+            books.statements.execute(cursor, rollups=True, params=params)
     changes.sent += 1
 
 

@@ -1,6 +1,8 @@
 """Send records as a worker writes them: each in a transaction of its own (not the test's), so
 on PostgreSQL in the one statement per message the dispatcher uses there."""
 
+import functools
+
 import pytest
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
@@ -121,3 +123,33 @@ def test_rollups_that_go_live_mid_batch_count_every_send_after(admin_api, custom
     StatsRollupState.objects.update(live=False)
     assert rolled_up["invitations_sent"] == nps_totals(admin_api)["invitations_sent"] == 4
     assert sorted(SendAttempt.objects.values_list("outcome", flat=True)) == ["sent"] * 4
+
+
+def test_a_worker_connection_keeps_no_prepared_statement_after_its_batches(customer, monkeypatch):
+    """The record statement is prepared per batch (so PostgreSQL plans it for the tables as they
+    are then) and dropped at the batch's end: a worker's long-lived connection does not pile
+    them up."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's prepared statements")
+    from surveys.services import dispatch
+
+    monkeypatch.setattr(dispatch, "invitations_claim", functools.partial(dispatch.invitations_claim, batch_size=2))
+    unit = UnitFactory(code="HKI-CARE-1")
+    for _ in range(5):
+        InvitationFactory(visit=VisitFactory(customer=customer, unit=unit))
+    prepared_while_sending = []
+
+    class Watching(EmailBackend):
+        def send_messages(self, messages):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+                prepared_while_sending.append(cursor.fetchone()[0])
+            return super().send_messages(messages)
+
+    assert surveys_dispatch_due(connection_factory=Watching).sent == 5
+
+    # Three batches (2 + 2 + 1): prepared at each batch's first record, gone at its end.
+    assert prepared_while_sending == [0, 1, 0, 1, 0]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone()[0] == 0
