@@ -7,14 +7,17 @@ import contextlib
 import datetime as dt
 import functools
 import logging
+import select
 import smtplib
 import time
 import uuid
 from dataclasses import dataclass, field
 
+import psycopg
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from psycopg import pq
 
 from surveys.link_seal import link_seal
 from surveys.models import (
@@ -89,19 +92,24 @@ class _SendBooks:
     result: DispatchResult
     #: The invitations whose message in this batch is their reminder.
     reminders: set[int] = frozenset()
-    #: Whether the records count sends in the rollups (see _sent_record_in_one_statement).
+    #: Whether the records count sends in the rollups (see _sent_record_params).
     rollups_live: bool = False
     statements: _RecordStatements = field(default_factory=lambda: _RecordStatements())
+    #: The record sent to PostgreSQL last, whose answer is not read yet (see settle()).
+    unsettled: tuple | None = None
 
     def record(self, inv: SurveyInvitation, error: Exception | None, token: str, **following_or_release) -> None:
         """Record the outcome of the message just sent and start the attempt of the following
-        one (``following=[inv]``), or give back the rest (``release=[…]``)."""
+        one (``following=[inv]``), or give back the rest (``release=[…]``).
+
+        The record of a message that went out is one statement, only sent to PostgreSQL here:
+        ``settle()`` reads its answer, and the dispatcher calls it before the next message's
+        content goes — the record is confirmed before the next message goes out, while that
+        message's envelope and PostgreSQL's work on the record overlap."""
+        self.settle()
 
         def in_transaction(changes):
             _send_record(self, changes, inv, error, token, **following_or_release)
-
-        def alone(changes):
-            _sent_record_in_one_statement(self, changes, inv, token, **following_or_release)
 
         # One statement is one round trip to PostgreSQL and its own transaction; a caller's
         # transaction (a test, a shell) must hold the records, so the ORM's statements join it.
@@ -112,36 +120,66 @@ class _SendBooks:
             and connection.vendor == "postgresql"
             and not connection.in_atomic_block
         )
-        self._write(in_transaction, alone=alone if in_one_statement else None)
+        if not in_one_statement:
+            self._write(in_transaction)
+            return
+        params = _sent_record_params(self, inv, token, **following_or_release)
+        try:
+            self.statements.send(rollups=self.rollups_live, params=params)
+        except (OperationalError, InterfaceError):
+            self._connection_lost(tries=1)
+            self._write(in_transaction, first_try=2)
+            return
+        self.unsettled = (in_transaction, params)
 
-    def _write(self, in_transaction, *, alone=None) -> None:
-        """``in_transaction(changes)`` in a transaction of its own (or ``alone(changes)``, which
-        is one), tried again on a new connection if the connection broke — the message is out,
-        its record must not be lost with the connection. ``changes`` (counts) join the result
-        once committed. Tried again, the ORM's way is taken (every write of a record can be
-        repeated: a first try that committed before the connection broke changes nothing)."""
+    def settle(self) -> None:
+        """Read PostgreSQL's answer to the record sent last (a no-op if there is none). Its
+        connection broken meanwhile, the record is written again on a new one, as _write does."""
+        if self.unsettled is None:
+            return
+        (in_transaction, params), self.unsettled = self.unsettled, None
+        try:
+            recorded = self.statements.answer()
+            if not recorded and not self.rollups_live and stats_rollups_live():
+                # The rollups went live during the batch: from now on this batch counts its sends
+                # (this one too; the attempts' writes are the same again).
+                self.rollups_live = True
+                self.statements.execute(rollups=True, params=params)
+        except (OperationalError, InterfaceError):
+            self._connection_lost(tries=1)
+            self._write(in_transaction, first_try=2)
+            return
+        self.result.sent += 1
+
+    def _write(self, in_transaction, *, first_try: int = 1) -> None:
+        """``in_transaction(changes)`` in a transaction of its own, tried again on a new
+        connection if the connection broke — the message is out, its record must not be lost
+        with the connection. ``changes`` (counts) join the result once committed. Every write
+        of a record can be repeated: a first try that committed before the connection broke
+        changes nothing."""
         own = not connection.in_atomic_block
-        for tries in range(1, BOOKKEEPING_TRIES + 1):
+        for tries in range(first_try, BOOKKEEPING_TRIES + 1):
             changes = DispatchResult()
             try:
-                if alone is not None and tries == 1:
-                    alone(changes)
-                else:
-                    with transaction.atomic():
-                        if own:
-                            _commit_without_waiting_for_disk()
-                        in_transaction(changes)
+                with transaction.atomic():
+                    if own:
+                        _commit_without_waiting_for_disk()
+                    in_transaction(changes)
             except (OperationalError, InterfaceError):
                 # Inside a caller's transaction nothing can be tried again.
                 if not own or tries == BOOKKEEPING_TRIES:
                     raise
-                logger.warning("Survey dispatch: database connection lost; recording again", exc_info=True)
-                connection.close()
-                time.sleep(0.5 * tries)
+                self._connection_lost(tries=tries)
                 continue
             self.result.add(changes)
             return
         raise AssertionError("unreachable")
+
+    @staticmethod
+    def _connection_lost(*, tries: int) -> None:
+        logger.warning("Survey dispatch: database connection lost; recording again", exc_info=True)
+        connection.close()
+        time.sleep(0.5 * tries)
 
 
 def _commit_without_waiting_for_disk() -> None:
@@ -263,16 +301,54 @@ class _RecordStatements:
     #: The statements prepared so far, with the connection they were prepared on.
     prepared: dict[str, object] = field(default_factory=dict)
 
-    def execute(self, cursor, *, rollups: bool, params: dict) -> tuple:
+    def _name(self, rollups: bool) -> str:
         name = f"{self.prefix}_{'counted' if rollups else 'plain'}"
         # A new connection (the old one broke) has none of them yet.
         if self.prepared.get(name) is not connection.connection:
             types = ", ".join(_RECORD_PARAMETERS.values())
-            cursor.execute(f"PREPARE {name} ({types}) AS {_sent_record_sql(rollups=rollups)}")
+            with connection.cursor() as cursor:
+                cursor.execute(f"PREPARE {name} ({types}) AS {_sent_record_sql(rollups=rollups)}")
             self.prepared[name] = connection.connection
-        placeholders = ", ".join(f"%({parameter})s" for parameter in _RECORD_PARAMETERS)
-        cursor.execute(f"EXECUTE {name} ({placeholders})", params)
-        return cursor.fetchone()
+        return name
+
+    def execute(self, *, rollups: bool, params: dict) -> bool:
+        """Record a send and wait for the answer: whether the row was this batch's to record."""
+        self.send(rollups=rollups, params=params)
+        return self.answer()
+
+    def send(self, *, rollups: bool, params: dict) -> None:
+        """Send a record to PostgreSQL without waiting for its answer (read by ``answer()``;
+        no other statement may use the connection in between). Through libpq's asynchronous
+        calls, which psycopg exposes as ``Connection.pgconn`` for such uses; the values go as
+        text, which PostgreSQL reads as the types the statement was prepared with."""
+        connection.ensure_connection()
+        with connection.wrap_database_errors:
+            name = self._name(rollups).encode()
+            pgconn = connection.connection.pgconn
+            pgconn.send_query_prepared(name, [_as_text(params[parameter]) for parameter in _RECORD_PARAMETERS])
+            while pgconn.flush():  # only when the socket's buffer is full
+                select.select([], [pgconn.socket], [])
+
+    def answer(self) -> bool:
+        """Wait for the answer to the record sent last: whether the row was this batch's."""
+        with connection.wrap_database_errors:
+            pgconn = connection.connection.pgconn
+            results = []
+            while True:
+                if pgconn.is_busy():
+                    select.select([pgconn.socket], [], [])
+                    pgconn.consume_input()
+                    continue
+                result = pgconn.get_result()
+                if result is None:
+                    break
+                results.append(result)
+            for result in results:
+                if result.status != pq.ExecStatus.TUPLES_OK:
+                    raise _database_error(result)
+            if not results:
+                raise psycopg.OperationalError("the database sent no answer to the send record")
+            return results[-1].get_value(0, 0) == b"t"
 
     def drop(self) -> None:
         """Deallocate the statements still on the connection (quietly: a broken connection took
@@ -284,24 +360,41 @@ class _RecordStatements:
         self.prepared.clear()
 
 
-def _sent_record_in_one_statement(
-    books: _SendBooks,
-    changes: DispatchResult,
-    inv: SurveyInvitation,
-    token: str,
-    *,
-    following: list[SurveyInvitation],
-) -> None:
-    """What ``_send_record`` writes for a message that went out, in one statement: one round
-    trip to PostgreSQL per message (the ORM's way takes four). Its own transaction, committed
-    without waiting for the disk (see _commit_without_waiting_for_disk: set_config(…, true) is
-    SET LOCAL); prepared (see _RecordStatements). Its writes are the invitation's, two
-    attempts' and, while the rollups are live, their two counters (without them when they are
-    not: counters that no row changes still cost their tables' locks and indexes at every
-    message)."""
+def _as_text(value) -> bytes | None:
+    """A parameter of the record statement in PostgreSQL's text form (None is NULL)."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise ValueError("a record's times are aware")
+        return value.isoformat().encode()
+    return str(value).encode()
+
+
+def _database_error(result) -> psycopg.Error:
+    """psycopg's exception for an error answer, as its own calls raise (a terminated backend is
+    an OperationalError, which the bookkeeping takes as a lost connection)."""
+    sqlstate = (result.error_field(pq.DiagnosticField.SQLSTATE) or b"").decode()
+    message = (result.error_message or b"").decode(errors="replace").strip()
+    try:
+        return psycopg.errors.lookup(sqlstate)(message)
+    except KeyError:
+        return psycopg.OperationalError(message)
+
+
+def _sent_record_params(
+    books: _SendBooks, inv: SurveyInvitation, token: str, *, following: list[SurveyInvitation]
+) -> dict:
+    """What ``_send_record`` writes for a message that went out, as the parameters of the one
+    statement (see _sent_record_sql): one round trip to PostgreSQL per message (the ORM's way
+    takes four), its own transaction, committed without waiting for the disk (see
+    _commit_without_waiting_for_disk: set_config(…, true) is SET LOCAL), prepared (see
+    _RecordStatements). Its writes are the invitation's, two attempts' and, while the rollups
+    are live, their two counters (without them when they are not: counters that no row changes
+    still cost their tables' locks and indexes at every message)."""
     now = timezone.now()
     hashed = token_hash(token)
-    params = {
+    return {
         "now": now,
         "token_hash": hashed,
         "link_sealed": link_seal(inv.pk, token, hashed),
@@ -311,14 +404,6 @@ def _sent_record_in_one_statement(
         "attempt": books.attempts[inv.pk],
         "following": books.attempts[following[0].pk] if following else None,
     }
-    with connection.cursor() as cursor:
-        recorded, _commit = books.statements.execute(cursor, rollups=books.rollups_live, params=params)
-        if not recorded and not books.rollups_live and stats_rollups_live():
-            # The rollups went live during the batch: from now on this batch counts its sends
-            # (this one too; the attempts' writes are the same again).
-            books.rollups_live = True
-            books.statements.execute(cursor, rollups=True, params=params)
-    changes.sent += 1
 
 
 def _is_permanent(exc: Exception) -> bool:

@@ -27,10 +27,17 @@ _LINE_STARTING_WITH_DOT = re.compile(rb"(?m)^\.")
 
 def _smtp_send(client: smtplib.SMTP, sender: str, recipient: str, raw: bytes) -> None:
     """``smtplib.SMTP.sendmail(sender, [recipient], raw)`` for one recipient, with its errors,
-    without parsing the two addresses again at every message (they are plain addresses here).
-    An address beyond ASCII (``päivi@…``) goes with SMTPUTF8 where the server offers it."""
+    without parsing the two addresses again at every message (they are plain addresses here)."""
+    _smtp_envelope(client, sender, recipient, size=len(raw))
+    _smtp_data(client, raw)
+
+
+def _smtp_envelope(client: smtplib.SMTP, sender: str, recipient: str, *, size: int) -> None:
+    """MAIL FROM and RCPT TO of one message: the mail server has agreed to take it, and nothing
+    is sent yet (``RSET`` or a closed connection drops it). An address beyond ASCII
+    (``päivi@…``) goes with SMTPUTF8 where the server offers it."""
     client.ehlo_or_helo_if_needed()
-    options = [f"SIZE={len(raw)}"] if client.does_esmtp and client.has_extn("size") else []
+    options = [f"SIZE={size}"] if client.does_esmtp and client.has_extn("size") else []
     international = not (recipient.isascii() and sender.isascii())
     if international:
         if not client.has_extn("smtputf8"):
@@ -54,6 +61,10 @@ def _smtp_send(client: smtplib.SMTP, sender: str, recipient: str, raw: bytes) ->
     finally:
         if international:
             client.command_encoding = "ascii"
+
+
+def _smtp_data(client: smtplib.SMTP, raw: bytes) -> None:
+    """The message after its envelope: it is sent once the mail server answers the end of data."""
     code, reply = client.docmd("data")
     if code != 354:
         raise smtplib.SMTPDataError(code, reply)
