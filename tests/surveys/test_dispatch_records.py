@@ -153,3 +153,70 @@ def test_a_worker_connection_keeps_no_prepared_statement_after_its_batches(custo
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_prepared_statements")
         assert cursor.fetchone()[0] == 0
+
+
+def test_each_message_goes_out_only_after_the_one_before_is_recorded(customer, settings):
+    """A record is sent to PostgreSQL while the next message's envelope goes (the two overlap),
+    but confirmed before that message's content: when the mail server has a message, every one
+    before it is recorded sent, and its own attempt is already marked as started — even when
+    PostgreSQL is slow to write a record (here another session holds a row it needs)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-statement record is PostgreSQL's")
+    import threading
+
+    import psycopg
+    from aiosmtpd.controller import Controller
+
+    from tests.surveys.smtp_sink import free_port
+
+    unit = UnitFactory(code="HKI-CARE-1")
+    invitations = [InvitationFactory(visit=VisitFactory(customer=customer, unit=unit)) for _ in range(6)]
+    db = connection.settings_dict
+
+    def session(**options):
+        return psycopg.connect(
+            host=db["HOST"] or "localhost", port=db["PORT"] or 5432, user=db["USER"], dbname=db["NAME"], **options
+        )
+
+    observer, locker = session(autocommit=True), session()
+    seen, slowed = [], invitations[1].email
+
+    class Observing:
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if address == slowed:
+                # The second message's record will wait for this lock for half a second.
+                locker.execute(
+                    "SELECT 1 FROM surveys_sendattempt a JOIN surveys_surveyinvitation i ON i.id = a.invitation_id"
+                    " WHERE i.email = %s FOR UPDATE OF a",
+                    [address],
+                )
+                threading.Timer(0.5, locker.rollback).start()
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+        async def handle_DATA(self, server, session, envelope):
+            # What another session sees once this message's content has arrived.
+            (recipient,) = envelope.rcpt_tos
+            seen.append(
+                observer.execute(
+                    "SELECT (SELECT count(*) FROM surveys_surveyinvitation WHERE status = 'sent'),"
+                    " (SELECT a.outcome FROM surveys_sendattempt a JOIN surveys_surveyinvitation i"
+                    "  ON i.id = a.invitation_id WHERE i.email = %s)",
+                    [recipient],
+                ).fetchone()
+            )
+            return "250 OK"
+
+    port = free_port()
+    controller = Controller(Observing(), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    try:
+        with observer, locker:
+            assert surveys_dispatch_due().sent == len(invitations)
+    finally:
+        controller.stop()
+
+    assert seen == [(number, "pending") for number in range(len(invitations))]
+    assert SurveyInvitation.objects.filter(status="sent").count() == len(invitations)
