@@ -14,7 +14,16 @@ import uuid
 from dataclasses import dataclass, field
 
 import psycopg
-from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F
 from django.utils import timezone
 from psycopg import pq
@@ -113,12 +122,13 @@ class _SendBooks:
 
         # One statement is one round trip to PostgreSQL and its own transaction; a caller's
         # transaction (a test, a shell) must hold the records, so the ORM's statements join it.
+        db = self.statements.db
         in_one_statement = (
             error is None
             and inv.pk not in self.reminders
             and "release" not in following_or_release
-            and connection.vendor == "postgresql"
-            and not connection.in_atomic_block
+            and db.vendor == "postgresql"
+            and not db.in_atomic_block
         )
         if not in_one_statement:
             self._write(in_transaction)
@@ -300,15 +310,17 @@ class _RecordStatements:
     prefix: str = field(default_factory=lambda: f"survey_send_record_{uuid.uuid4().hex[:12]}")
     #: The statements prepared so far, with the connection they were prepared on.
     prepared: dict[str, object] = field(default_factory=dict)
+    #: This thread's database connection, held rather than looked up at every message.
+    db: BaseDatabaseWrapper = field(default_factory=lambda: connections[DEFAULT_DB_ALIAS])
 
     def _name(self, rollups: bool) -> str:
         name = f"{self.prefix}_{'counted' if rollups else 'plain'}"
         # A new connection (the old one broke) has none of them yet.
-        if self.prepared.get(name) is not connection.connection:
+        if self.prepared.get(name) is not self.db.connection:
             types = ", ".join(_RECORD_PARAMETERS.values())
-            with connection.cursor() as cursor:
+            with self.db.cursor() as cursor:
                 cursor.execute(f"PREPARE {name} ({types}) AS {_sent_record_sql(rollups=rollups)}")
-            self.prepared[name] = connection.connection
+            self.prepared[name] = self.db.connection
         return name
 
     def execute(self, *, rollups: bool, params: dict) -> bool:
@@ -321,18 +333,18 @@ class _RecordStatements:
         no other statement may use the connection in between). Through libpq's asynchronous
         calls, which psycopg exposes as ``Connection.pgconn`` for such uses; the values go as
         text, which PostgreSQL reads as the types the statement was prepared with."""
-        connection.ensure_connection()
-        with connection.wrap_database_errors:
+        self.db.ensure_connection()
+        with self.db.wrap_database_errors:
             name = self._name(rollups).encode()
-            pgconn = connection.connection.pgconn
+            pgconn = self.db.connection.pgconn
             pgconn.send_query_prepared(name, [_as_text(params[parameter]) for parameter in _RECORD_PARAMETERS])
             while pgconn.flush():  # only when the socket's buffer is full
                 select.select([], [pgconn.socket], [])
 
     def answer(self) -> bool:
         """Wait for the answer to the record sent last: whether the row was this batch's."""
-        with connection.wrap_database_errors:
-            pgconn = connection.connection.pgconn
+        with self.db.wrap_database_errors:
+            pgconn = self.db.connection.pgconn
             results = []
             while True:
                 if pgconn.is_busy():
@@ -354,8 +366,8 @@ class _RecordStatements:
         """Deallocate the statements still on the connection (quietly: a broken connection took
         them with it)."""
         for name, prepared_on in self.prepared.items():
-            if prepared_on is connection.connection:
-                with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+            if prepared_on is self.db.connection:
+                with contextlib.suppress(DatabaseError), self.db.cursor() as cursor:
                     cursor.execute(f"DEALLOCATE {name}")
         self.prepared.clear()
 
