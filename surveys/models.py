@@ -202,17 +202,26 @@ class SurveyInvitation(models.Model):
 
     respondent_group = models.CharField(max_length=20, choices=RespondentGroup.choices)
     visit = models.OneToOneField(Visit, on_delete=models.CASCADE, null=True, blank=True, related_name="invitation")
-    nps_round = models.ForeignKey(NpsRound, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations")
-    contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Each index of this table is written at every claim and every send record (neither can be a
+    # heap-only update): references that a wider index already leads with have none of their
+    # own, and those only rounds carry are indexed where set (see Meta.indexes).
+    nps_round = models.ForeignKey(
+        NpsRound, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations", db_index=False
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
     employee = models.ForeignKey(Employee, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     email = models.EmailField(blank=True)
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.FINNISH)
     # Denormalised facts of the visit, so statistics never join through the chain.
-    customer = models.ForeignKey(CorporateCustomer, on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(CorporateCustomer, on_delete=models.CASCADE, related_name="+", db_index=False)
     segment = models.CharField(max_length=5, choices=Segment.choices)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False)
     unit_type = models.CharField(max_length=10, choices=UnitType.choices, blank=True)
-    practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     service = models.ForeignKey(Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     channel = models.CharField(max_length=10, choices=Channel.choices, blank=True)
 
@@ -226,7 +235,8 @@ class SurveyInvitation(models.Model):
     lease_owner = models.CharField(max_length=32, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
-    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # Unique by a constraint (Meta), not unique=True: that adds a pattern index no query uses.
+    token_hash = models.CharField(max_length=64, null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     # The one reminder (SURVEY_REMINDER_DAYS): due when set at the first send's record, claimed
@@ -261,6 +271,13 @@ class SurveyInvitation(models.Model):
             ),
             # Answers that came after a reminder, for the response rate without reminders.
             models.Index(fields=["sent_at"], name="invitation_reminded", condition=Q(reminder_sent_at__isnull=False)),
+            # Customer, unit and practitioner lead the statistics indexes (migration 0002) and
+            # invitation_customer_sent; contacts and rounds only the rounds' invitations have.
+            models.Index(fields=["contact"], name="invitation_contact", condition=Q(contact__isnull=False)),
+            models.Index(fields=["nps_round"], name="invitation_nps_round", condition=Q(nps_round__isnull=False)),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["token_hash"], name="invitation_token_hash_unique"),
         ]
 
     def __str__(self) -> str:
