@@ -1,15 +1,15 @@
 """Indicators: the health percentage."""
 
 # --- Indicators (health percentage) ---
-import calendar  # noqa: E402
+import calendar
 import datetime as dt
 from decimal import (
-    ROUND_HALF_UP,  # noqa: E402
+    ROUND_HALF_UP,
     Decimal,
 )
 
 from django.conf import settings
-from django.db.models import (  # noqa: E402
+from django.db.models import (
     Case,
     Count,
     DateField,
@@ -25,8 +25,8 @@ from django.db.models import (  # noqa: E402
     When,
     Window,
 )
-from django.db.models.expressions import RowRange  # noqa: E402
-from django.db.models.functions import Coalesce, Greatest, Least  # noqa: E402
+from django.db.models.expressions import RowRange
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import (

@@ -4,6 +4,7 @@ retries, attempts a dead worker left, and rows given back."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -70,8 +71,8 @@ class DispatchResult:
     reminders: int = 0
 
     def add(self, other: DispatchResult) -> None:
-        for name in ("sent", "retried", "failed", "expired", "skipped", "possible_duplicates", "batches", "reminders"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for count in dataclasses.fields(self):
+            setattr(self, count.name, getattr(self, count.name) + getattr(other, count.name))
 
 
 def _attempts_left_over(invitation_ids: list[int], *, now) -> set[int]:
