@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from cooperation.access import Role, is_admin
 from cooperation.dates import validate_supported_date
 from surveys import selectors, services
+from surveys.api.list_bodies import one_or_list_recorded
 from surveys.models import ContactChannel, ServiceContact, Unit
 
 #: As for visits: big enough for the contact-centre system's batches, one short transaction.
@@ -92,28 +93,15 @@ class ServiceContactLogView(APIView):
         },
     )
     def post(self, request):
-        many = isinstance(request.data, list)
-        items = request.data if many else [request.data]
-        if many and not 1 <= len(items) <= MAX_CONTACTS_PER_REQUEST:
-            message = _("Send from 1 to %(max)s contacts in a list.") % {"max": MAX_CONTACTS_PER_REQUEST}
-            return Response({"non_field_errors": [message]}, status=status.HTTP_400_BAD_REQUEST)
-        serializer = ServiceContactInSerializer(data=items, many=True)
-        errors = {}
-        if serializer.is_valid():
-            validated = serializer.validated_data
-        else:
-            errors = {index: e for index, e in enumerate(serializer.errors) if e}
-        if not errors:
-            try:
-                results = services.service_contacts_record(items=validated)
-            except services.ServiceContactErrors as exc:
-                errors = exc.errors
-        if errors:
-            body = {"errors": {str(i): e for i, e in sorted(errors.items())}} if many else errors[0]
-            return Response(body, status=status.HTTP_400_BAD_REQUEST)
-        out = ServiceContactOutSerializer([r.contact for r in results], many=True).data
-        answer_status = status.HTTP_201_CREATED if any(r.created for r in results) else status.HTTP_200_OK
-        return Response(out if many else out[0], status=answer_status)
+        return one_or_list_recorded(
+            request,
+            max_items=MAX_CONTACTS_PER_REQUEST,
+            too_many=_("Send from 1 to %(max)s contacts in a list."),
+            parse=ServiceContactInSerializer,
+            record=services.service_contacts_record,
+            record_errors=services.ServiceContactErrors,
+            represent=lambda results: ServiceContactOutSerializer([r.contact for r in results], many=True).data,
+        )
 
 
 class ResponseDelayQuerySerializer(serializers.Serializer):

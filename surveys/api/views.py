@@ -2,13 +2,13 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.response import Response
 
 from cooperation.access import customer_scope
 from cooperation.models import CorporateCustomer
 from surveys import selectors, services
+from surveys.api.list_bodies import one_or_list_recorded
 from surveys.api.permissions import MasterDataAccess, NpsRoundAccess, VisitAccess
 from surveys.api.serializers import (
     MAX_VISITS_PER_REQUEST,
@@ -87,29 +87,17 @@ class VisitViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = "[^/]+"
 
     def create(self, request, *args, **kwargs):
-        many = isinstance(request.data, list)
-        items = request.data if many else [request.data]
-        if many and not 1 <= len(items) <= MAX_VISITS_PER_REQUEST:
-            message = _("Send from 1 to %(max)s visits in a list.") % {"max": MAX_VISITS_PER_REQUEST}
-            return Response({"non_field_errors": [message]}, status=status.HTTP_400_BAD_REQUEST)
-        # One list serializer: its fields are built once, not once per item.
-        serializer = VisitInSerializer(data=items, many=True)
-        errors = {}
-        if serializer.is_valid():
-            validated = serializer.validated_data
-        else:
-            errors = {index: e for index, e in enumerate(serializer.errors) if e}
-        if not errors:
-            try:
-                results = services.visits_record(items=validated)
-            except services.VisitErrors as exc:
-                errors = exc.errors
-        if errors:
-            body = {"errors": {str(i): e for i, e in sorted(errors.items())}} if many else errors[0]
-            return Response(body, status=status.HTTP_400_BAD_REQUEST)
-        out = VisitOutSerializer([r.visit for r in results], many=True, context={"now": timezone.now()}).data
-        answer_status = status.HTTP_201_CREATED if any(r.created for r in results) else status.HTTP_200_OK
-        return Response(out if many else out[0], status=answer_status)
+        return one_or_list_recorded(
+            request,
+            max_items=MAX_VISITS_PER_REQUEST,
+            too_many=_("Send from 1 to %(max)s visits in a list."),
+            parse=VisitInSerializer,
+            record=services.visits_record,
+            record_errors=services.VisitErrors,
+            represent=lambda results: VisitOutSerializer(
+                [r.visit for r in results], many=True, context={"now": timezone.now()}
+            ).data,
+        )
 
 
 class NpsRoundFilter(django_filters.FilterSet):
